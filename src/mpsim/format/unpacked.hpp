@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "mpsim/format/format.hpp"
+#include "mpsim/format/portable.hpp"
 
 namespace mpsim {
 
@@ -29,7 +30,7 @@ struct Unpacked {
   std::uint64_t sig = 0;
 };
 
-constexpr Unpacked unpack(const Format& f, std::uint64_t bits) {
+MPSIM_HD constexpr Unpacked unpack(const Format& f, std::uint64_t bits) {
   Unpacked u;
   const int t = f.fraction_bits;
   u.sign = (bits & f.sign_mask()) != 0;

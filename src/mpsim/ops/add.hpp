@@ -9,7 +9,7 @@ namespace detail {
 
 // Exact sum of two nonzero finite operands, jammed where they lie more than 64 bits apart
 // (then the smaller one is far below the round bit of any supported format).
-constexpr Exact exact_sum(const Unpacked& a, const Unpacked& b) {
+MPSIM_HD constexpr Exact exact_sum(const Unpacked& a, const Unpacked& b) {
   const Unpacked& big = a.exp >= b.exp ? a : b;
   const Unpacked& small = a.exp >= b.exp ? b : a;
   const int diff = big.exp - small.exp;
@@ -22,10 +22,10 @@ constexpr Exact exact_sum(const Unpacked& a, const Unpacked& b) {
 }
 
 // a + b (or a - b when `negate_b`) with operands in fa, fb and the result in `out`.
-constexpr Result add_unpacked(const Format& out, const Env& env, Unpacked a, Unpacked b, bool negate_b,
+MPSIM_HD constexpr Result add_unpacked(const Format& out, const Env& env, Unpacked a, Unpacked b, bool negate_b,
                               std::uint8_t events, std::uint32_t random) {
   Result r;
-  if (settle_nan_operands(out, env, {a, b}, r)) return with_events(r, events);
+  if (settle_nan_operands(out, env, r, a, b)) return with_events(r, events);
   if (negate_b) b.sign = !b.sign;
   if (a.kind == Kind::infinity || b.kind == Kind::infinity) {
     if (a.kind == Kind::infinity && b.kind == Kind::infinity && a.sign != b.sign) return invalid_result(out, env, events);
@@ -43,14 +43,14 @@ constexpr Result add_unpacked(const Format& out, const Env& env, Unpacked a, Unp
 
 }  // namespace detail
 
-constexpr Result add(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result add(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked ua = detail::read_operand(f, env, a, ev, event::flushed_input_a);
   const Unpacked ub = detail::read_operand(f, env, b, ev, event::flushed_input_b);
   return detail::add_unpacked(f, env, ua, ub, false, ev, random);
 }
 
-constexpr Result sub(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result sub(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked ua = detail::read_operand(f, env, a, ev, event::flushed_input_a);
   const Unpacked ub = detail::read_operand(f, env, b, ev, event::flushed_input_b);

@@ -31,7 +31,7 @@ constexpr Ordering order_non_nan(const Unpacked& a, const Unpacked& b) {
 }
 }  // namespace detail
 
-constexpr CompareResult compare(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s, const Env& env = {}) {
+MPSIM_HD constexpr CompareResult compare(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s, const Env& env = {}) {
   CompareResult r;
   const Unpacked ua = detail::read_operand(f, env, a, r.events, event::flushed_input_a);
   const Unpacked ub = detail::read_operand(f, env, b, r.events, event::flushed_input_b);
@@ -52,22 +52,22 @@ struct Predicate {
 };
 
 // TestFloat defaults: eq is quiet, lt and le are signaling.
-constexpr Predicate equal(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::quiet,
+MPSIM_HD constexpr Predicate equal(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::quiet,
                           const Env& env = {}) {
   const CompareResult c = compare(f, a, b, s, env);
   return {c.order == Ordering::equal, c.flags, c.events};
 }
-constexpr Predicate less(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::signaling,
+MPSIM_HD constexpr Predicate less(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::signaling,
                          const Env& env = {}) {
   const CompareResult c = compare(f, a, b, s, env);
   return {c.order == Ordering::less, c.flags, c.events};
 }
-constexpr Predicate less_equal(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::signaling,
+MPSIM_HD constexpr Predicate less_equal(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::signaling,
                                const Env& env = {}) {
   const CompareResult c = compare(f, a, b, s, env);
   return {c.order == Ordering::less || c.order == Ordering::equal, c.flags, c.events};
 }
-constexpr Predicate unordered(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::quiet,
+MPSIM_HD constexpr Predicate unordered(const Format& f, std::uint64_t a, std::uint64_t b, Signaling s = Signaling::quiet,
                               const Env& env = {}) {
   const CompareResult c = compare(f, a, b, s, env);
   return {c.order == Ordering::unordered, c.flags, c.events};

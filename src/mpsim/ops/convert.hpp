@@ -10,10 +10,10 @@
 namespace mpsim {
 namespace detail {
 
-constexpr Result convert_unpacked(const Format& to, const Env& env, const Unpacked& a, std::uint8_t events,
+MPSIM_HD constexpr Result convert_unpacked(const Format& to, const Env& env, const Unpacked& a, std::uint8_t events,
                                   std::uint32_t random) {
   Result r;
-  if (settle_nan_operands(to, env, {a}, r)) return with_events(r, events);
+  if (settle_nan_operands(to, env, r, a)) return with_events(r, events);
   if (a.kind == Kind::infinity) return with_events(pack_infinity(to, env, a.sign), events);
   if (a.kind == Kind::zero) return {pack_zero(to, a.sign), 0, events};
   return with_events(round_to_format(to, env, exact_of(a), random), events);
@@ -22,25 +22,25 @@ constexpr Result convert_unpacked(const Format& to, const Env& env, const Unpack
 }  // namespace detail
 
 // The value `bits` of format `from`, rounded into format `to`.
-constexpr Result convert(const Format& to, const Format& from, std::uint64_t bits, const Env& env = {},
+MPSIM_HD constexpr Result convert(const Format& to, const Format& from, std::uint64_t bits, const Env& env = {},
                          std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   return detail::convert_unpacked(to, env, detail::read_operand(from, env, bits, ev, event::flushed_input_a), ev,
                                   random);
 }
 
-constexpr Result from_float(const Format& to, float x, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result from_float(const Format& to, float x, const Env& env = {}, std::uint32_t random = 0) {
   return convert(to, binary32, std::bit_cast<std::uint32_t>(x), env, random);
 }
-constexpr Result from_double(const Format& to, double x, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result from_double(const Format& to, double x, const Env& env = {}, std::uint32_t random = 0) {
   return convert(to, binary64, std::bit_cast<std::uint64_t>(x), env, random);
 }
 
 // Exact for every format with p <= 24 and binary32's exponent range (binary16, bfloat16, FP8, TF32).
-constexpr float to_float(const Format& from, std::uint64_t bits, const Env& env = {}) {
+MPSIM_HD constexpr float to_float(const Format& from, std::uint64_t bits, const Env& env = {}) {
   return std::bit_cast<float>(static_cast<std::uint32_t>(convert(binary32, from, bits, env).bits));
 }
-constexpr double to_double(const Format& from, std::uint64_t bits, const Env& env = {}) {
+MPSIM_HD constexpr double to_double(const Format& from, std::uint64_t bits, const Env& env = {}) {
   return std::bit_cast<double>(convert(binary64, from, bits, env).bits);
 }
 

@@ -9,7 +9,7 @@ namespace detail {
 
 // Quotient of two normalised 53-bit significands, (a / b) * 2^120 truncated, with the
 // remainder jammed into bit 0. Two 60-bit steps keep every dividend below 2^117.
-constexpr u128 significand_quotient(std::uint64_t a, std::uint64_t b) {
+MPSIM_HD constexpr u128 significand_quotient(std::uint64_t a, std::uint64_t b) {
   const u128 first = (u128{a} << 60) / b;  // in (2^59, 2^61)
   const u128 rem1 = (u128{a} << 60) % b;   // < 2^53
   const u128 second = (rem1 << 60) / b;    // < 2^60
@@ -17,10 +17,10 @@ constexpr u128 significand_quotient(std::uint64_t a, std::uint64_t b) {
   return (first << 60) | second | (rem2 != 0);
 }
 
-constexpr Result div_unpacked(const Format& out, const Env& env, const Unpacked& a, const Unpacked& b,
+MPSIM_HD constexpr Result div_unpacked(const Format& out, const Env& env, const Unpacked& a, const Unpacked& b,
                               std::uint8_t events, std::uint32_t random) {
   Result r;
-  if (settle_nan_operands(out, env, {a, b}, r)) return with_events(r, events);
+  if (settle_nan_operands(out, env, r, a, b)) return with_events(r, events);
   const bool sign = a.sign != b.sign;
   if (a.kind == Kind::infinity) {
     if (b.kind == Kind::infinity) return invalid_result(out, env, events);
@@ -41,7 +41,7 @@ constexpr Result div_unpacked(const Format& out, const Env& env, const Unpacked&
 
 }  // namespace detail
 
-constexpr Result div(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result div(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked ua = detail::read_operand(f, env, a, ev, event::flushed_input_a);
   const Unpacked ub = detail::read_operand(f, env, b, ev, event::flushed_input_b);

@@ -28,7 +28,7 @@ constexpr Exact exact_fma(bool product_sign, int pe, u128 product, const Unpacke
   return {c.sign, exp, cs - ps};
 }
 
-constexpr Result fma_unpacked(const Format& out, const Env& env, const Unpacked& a, const Unpacked& b,
+MPSIM_HD constexpr Result fma_unpacked(const Format& out, const Env& env, const Unpacked& a, const Unpacked& b,
                               const Unpacked& c, std::uint8_t events, std::uint32_t random) {
   Result r;
   // NaN in a or b first (then c), as SoftFloat's 8086 specialisation and x86 do; 0 * inf is
@@ -39,7 +39,7 @@ constexpr Result fma_unpacked(const Format& out, const Env& env, const Unpacked&
     Result inv = invalid_result(out, env, events);
     return inv;
   }
-  if (settle_nan_operands(out, env, {a, b, c}, r)) return with_events(r, events);
+  if (settle_nan_operands(out, env, r, a, b, c)) return with_events(r, events);
   const bool ps = a.sign != b.sign;
   const bool product_inf = a.kind == Kind::infinity || b.kind == Kind::infinity;
   if (product_inf || c.kind == Kind::infinity) {
@@ -62,7 +62,7 @@ constexpr Result fma_unpacked(const Format& out, const Env& env, const Unpacked&
 }  // namespace detail
 
 // a * b + c rounded once.
-constexpr Result fma(const Format& f, std::uint64_t a, std::uint64_t b, std::uint64_t c, const Env& env = {},
+MPSIM_HD constexpr Result fma(const Format& f, std::uint64_t a, std::uint64_t b, std::uint64_t c, const Env& env = {},
                      std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked ua = detail::read_operand(f, env, a, ev, event::flushed_input_a);

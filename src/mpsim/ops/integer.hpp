@@ -16,7 +16,7 @@ struct IntResult {
 };
 
 // The integer `x` rounded into format f.
-constexpr Result from_int(const Format& f, std::int64_t x, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result from_int(const Format& f, std::int64_t x, const Env& env = {}, std::uint32_t random = 0) {
   if (x == 0) return {0, 0, 0};
   const bool sign = x < 0;
   const std::uint64_t magnitude = sign ? 0 - static_cast<std::uint64_t>(x) : static_cast<std::uint64_t>(x);
@@ -27,7 +27,7 @@ constexpr Result from_int(const Format& f, std::int64_t x, const Env& env = {}, 
 // NaN, infinities and out-of-range values are invalid and give the x86 "integer
 // indefinite" 0x80000000 / 0x8000000000000000. Inexact is raised only when `exact` is set
 // (IEEE convertToIntegerExact; TestFloat's -exact).
-constexpr IntResult to_int(const Format& f, std::uint64_t bits, int width, const Env& env = {}, bool exact = false,
+MPSIM_HD constexpr IntResult to_int(const Format& f, std::uint64_t bits, int width, const Env& env = {}, bool exact = false,
                            std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked u = detail::read_operand(f, env, bits, ev, event::flushed_input_a);

@@ -11,7 +11,7 @@ namespace detail {
 enum class Pick : std::uint8_t { min, max };
 enum class NanRule : std::uint8_t { propagate_nan, prefer_number };
 
-constexpr Result select(const Format& f, std::uint64_t a, std::uint64_t b, Pick pick, NanRule rule, const Env& env) {
+MPSIM_HD constexpr Result select(const Format& f, std::uint64_t a, std::uint64_t b, Pick pick, NanRule rule, const Env& env) {
   Result r;
   const Unpacked ua = read_operand(f, env, a, r.events, event::flushed_input_a);
   const Unpacked ub = read_operand(f, env, b, r.events, event::flushed_input_b);
@@ -25,7 +25,7 @@ constexpr Result select(const Format& f, std::uint64_t a, std::uint64_t b, Pick 
       r.bits = nan_a ? vb : va;
       return r;
     }
-    settle_nan_operands(f, env, {ua, ub}, r);
+    settle_nan_operands(f, env, r, ua, ub);
     return r;
   }
   Ordering o = order_non_nan(ua, ub);
@@ -37,16 +37,16 @@ constexpr Result select(const Format& f, std::uint64_t a, std::uint64_t b, Pick 
 
 }  // namespace detail
 
-constexpr Result minimum(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
+MPSIM_HD constexpr Result minimum(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
   return detail::select(f, a, b, detail::Pick::min, detail::NanRule::propagate_nan, env);
 }
-constexpr Result maximum(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
+MPSIM_HD constexpr Result maximum(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
   return detail::select(f, a, b, detail::Pick::max, detail::NanRule::propagate_nan, env);
 }
-constexpr Result minimum_number(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
+MPSIM_HD constexpr Result minimum_number(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
   return detail::select(f, a, b, detail::Pick::min, detail::NanRule::prefer_number, env);
 }
-constexpr Result maximum_number(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
+MPSIM_HD constexpr Result maximum_number(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}) {
   return detail::select(f, a, b, detail::Pick::max, detail::NanRule::prefer_number, env);
 }
 

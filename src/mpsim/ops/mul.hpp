@@ -7,10 +7,10 @@
 namespace mpsim {
 namespace detail {
 
-constexpr Result mul_unpacked(const Format& out, const Env& env, const Unpacked& a, const Unpacked& b,
+MPSIM_HD constexpr Result mul_unpacked(const Format& out, const Env& env, const Unpacked& a, const Unpacked& b,
                               std::uint8_t events, std::uint32_t random) {
   Result r;
-  if (settle_nan_operands(out, env, {a, b}, r)) return with_events(r, events);
+  if (settle_nan_operands(out, env, r, a, b)) return with_events(r, events);
   const bool sign = a.sign != b.sign;
   if (a.kind == Kind::infinity || b.kind == Kind::infinity) {
     if (a.kind == Kind::zero || b.kind == Kind::zero) return invalid_result(out, env, events);
@@ -22,7 +22,7 @@ constexpr Result mul_unpacked(const Format& out, const Env& env, const Unpacked&
 
 }  // namespace detail
 
-constexpr Result mul(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result mul(const Format& f, std::uint64_t a, std::uint64_t b, const Env& env = {}, std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked ua = detail::read_operand(f, env, a, ev, event::flushed_input_a);
   const Unpacked ub = detail::read_operand(f, env, b, ev, event::flushed_input_b);

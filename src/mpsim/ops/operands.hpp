@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 
 #include "mpsim/format/unpacked.hpp"
 #include "mpsim/round/env.hpp"
@@ -15,7 +14,7 @@ namespace mpsim::detail {
 
 // Decodes operand `bits`; under DAZ a subnormal reads as zero of the same sign and
 // `flushed_event` is added to `events`.
-constexpr Unpacked read_operand(const Format& f, const Env& env, std::uint64_t bits, std::uint8_t& events,
+MPSIM_HD constexpr Unpacked read_operand(const Format& f, const Env& env, std::uint64_t bits, std::uint8_t& events,
                                 std::uint8_t flushed_event) {
   Unpacked u = unpack(f, bits);
   if (u.kind == Kind::subnormal && env.denormals_are_zero) {
@@ -27,14 +26,12 @@ constexpr Unpacked read_operand(const Format& f, const Env& env, std::uint64_t b
 
 // The result when at least one operand is NaN (x86 rule: the first NaN operand, quieted;
 // invalid if any operand is signaling). Returns false when no operand is NaN.
-constexpr bool settle_nan_operands(const Format& out, const Env& env, std::initializer_list<Unpacked> operands,
-                                   Result& r) {
+template <class... Operands>
+MPSIM_HD constexpr bool settle_nan_operands(const Format& out, const Env& env, Result& r, const Operands&... operands) {
+  if (!(is_nan(operands.kind) || ...)) return false;
+  if (((operands.kind == Kind::signaling_nan) || ...)) r.flags |= flag::invalid;
   const Unpacked* first = nullptr;
-  for (const Unpacked& u : operands) {
-    if (u.kind == Kind::signaling_nan) r.flags |= flag::invalid;
-    if (is_nan(u.kind) && !first) first = &u;
-  }
-  if (!first) return false;
+  ((first = (!first && is_nan(operands.kind)) ? &operands : first), ...);
   r.bits = quiet_nan_from(out, env, first->sign, first->sig);
   return true;
 }

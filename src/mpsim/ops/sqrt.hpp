@@ -26,10 +26,10 @@ constexpr u128 significand_sqrt(std::uint64_t m, int extra) {
   return root | (rem != 0);
 }
 
-constexpr Result sqrt_unpacked(const Format& out, const Env& env, Unpacked a, std::uint8_t events,
+MPSIM_HD constexpr Result sqrt_unpacked(const Format& out, const Env& env, Unpacked a, std::uint8_t events,
                                std::uint32_t random) {
   Result r;
-  if (settle_nan_operands(out, env, {a}, r)) return with_events(r, events);
+  if (settle_nan_operands(out, env, r, a)) return with_events(r, events);
   if (a.kind == Kind::zero) return {pack_zero(out, a.sign), 0, events};  // sqrt(-0) = -0
   if (a.sign) return invalid_result(out, env, events);
   if (a.kind == Kind::infinity) return with_events(pack_infinity(out, env, false), events);
@@ -45,7 +45,7 @@ constexpr Result sqrt_unpacked(const Format& out, const Env& env, Unpacked a, st
 
 }  // namespace detail
 
-constexpr Result sqrt(const Format& f, std::uint64_t a, const Env& env = {}, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result sqrt(const Format& f, std::uint64_t a, const Env& env = {}, std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   return detail::sqrt_unpacked(f, env, detail::read_operand(f, env, a, ev, event::flushed_input_a), ev, random);
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "mpsim/format/format.hpp"
+#include "mpsim/format/portable.hpp"
 #include "mpsim/round/env.hpp"
 #include "mpsim/round/status.hpp"
 
@@ -15,14 +16,14 @@ namespace mpsim {
 
 using u128 = unsigned __int128;
 
-constexpr int bit_width128(u128 x) {
+MPSIM_HD constexpr int bit_width128(u128 x) {
   const auto hi = static_cast<std::uint64_t>(x >> 64);
   return hi ? 128 - std::countl_zero(hi) : 64 - std::countl_zero(static_cast<std::uint64_t>(x));
 }
 
 // Shift right, ORing every dropped bit into the result's last bit ("jamming"): the result
 // rounds like the exact value at any position at least two bits above bit 0.
-constexpr u128 shift_right_jam(u128 x, int n) {
+MPSIM_HD constexpr u128 shift_right_jam(u128 x, int n) {
   if (n <= 0) return x;
   if (n >= 128) return x != 0;
   return (x >> n) | ((x & ((u128{1} << n) - 1)) != 0);
@@ -48,7 +49,7 @@ struct Kept {
 //
 //   sig:   [ kept bits ..... L | R T T T T T ... ]     L = last kept bit, R = round bit,
 //                              <---- shift ---->      T = the rest (sticky)
-constexpr Kept round_significand(u128 sig, int shift, bool negative, Rounding mode, int stochastic_bits,
+MPSIM_HD constexpr Kept round_significand(u128 sig, int shift, bool negative, Rounding mode, int stochastic_bits,
                                  std::uint32_t random) {
   u128 kept, rest, half;
   if (shift >= 128) {
@@ -119,7 +120,7 @@ constexpr Result pack_infinity(const Format& f, const Env& env, bool sign) {
 
 // Rounds the nonzero exact value x into format f under env. `random` is used only by
 // stochastic rounding.
-constexpr Result round_to_format(const Format& f, const Env& env, const Exact& x, std::uint32_t random = 0) {
+MPSIM_HD constexpr Result round_to_format(const Format& f, const Env& env, const Exact& x, std::uint32_t random = 0) {
   const int p = f.precision();
   const int emin = f.emin();
   const int lead = bit_width128(x.sig) - 1;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The README's main command: installs dependencies, builds, and shows the CLI on a few
+# numbers a mixed-precision user meets (the flagship experiment replaces this later).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh mpsim_cli
+mpsim=build/bin/mpsim
+run() { echo; echo "\$ mpsim $*"; "$mpsim" "$@"; }
+run formats
+run explain 0.1 --format fp16
+run explain 1e-8 --format fp16
+run explain 1e-8 --format bf16
+run explain 500 --format e4m3
+echo
+echo '$ echo "87FF E850" | mpsim testfloat f16_add'
+echo "87FF E850" | "$mpsim" testfloat f16_add
