@@ -17,6 +17,10 @@ std::string validate(const Format& f) {
     return "IEEE NaN encoding needs at least one fraction bit";
   if (f.infinities && f.nan == NanEncoding::all_ones)
     return "the all-ones NaN encoding is for formats without infinities";
+  // With no fraction bits the single NaN pattern fills the whole top binade, which emax()
+  // and max_significand() count as finite.
+  if (f.nan == NanEncoding::all_ones && f.fraction_bits == 0)
+    return "the all-ones NaN encoding needs at least one fraction bit";
   if (f.emax() < 1 || f.emin() > 0) return "bias " + std::to_string(f.bias) + " leaves no exponent range around 1";
   if (f.emax() > 1023 || f.emin() < -1022) return "exponent range exceeds binary64's";
   return {};

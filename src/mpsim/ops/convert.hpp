@@ -25,8 +25,8 @@ MPSIM_HD constexpr Result convert_unpacked(const Format& to, const Env& env, con
 MPSIM_HD constexpr Result convert(const Format& to, const Format& from, std::uint64_t bits, const Env& env = {},
                          std::uint32_t random = 0) {
   std::uint8_t ev = 0;
-  return detail::convert_unpacked(to, env, detail::read_operand(from, env, bits, ev, event::flushed_input_a), ev,
-                                  random);
+  const Unpacked u = detail::read_operand(from, env, bits, ev, event::flushed_input_a);  // sets ev: read it first
+  return detail::convert_unpacked(to, env, u, ev, random);
 }
 
 MPSIM_HD constexpr Result from_float(const Format& to, float x, const Env& env = {}, std::uint32_t random = 0) {

@@ -47,7 +47,8 @@ MPSIM_HD constexpr Result sqrt_unpacked(const Format& out, const Env& env, Unpac
 
 MPSIM_HD constexpr Result sqrt(const Format& f, std::uint64_t a, const Env& env = {}, std::uint32_t random = 0) {
   std::uint8_t ev = 0;
-  return detail::sqrt_unpacked(f, env, detail::read_operand(f, env, a, ev, event::flushed_input_a), ev, random);
+  const Unpacked ua = detail::read_operand(f, env, a, ev, event::flushed_input_a);  // sets ev: read it first
+  return detail::sqrt_unpacked(f, env, ua, ev, random);
 }
 
 }  // namespace mpsim

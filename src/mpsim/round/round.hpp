@@ -30,8 +30,9 @@ MPSIM_HD constexpr u128 shift_right_jam(u128 x, int n) {
 }
 
 // A nonzero finite exact value (-1)^sign * sig * 2^exp. Bit 0 of sig may be a jam bit;
-// operations keep at least 60 bits below the last bit a format can keep, so it never
-// reaches the round bit or the stochastic-rounding comparison.
+// operations keep at least 35 bits below the last bit a format can keep (sqrt, the tightest,
+// computes p + 35 root bits; add, mul, div and fma keep 60 or more), so the jam bit never
+// reaches the round bit or the 32 bits that stochastic rounding compares.
 struct Exact {
   bool sign = false;
   int exp = 0;
