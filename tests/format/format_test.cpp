@@ -33,3 +33,16 @@ TEST_CASE("find_format knows aliases and eXmY names and rejects unknown ones", "
   CHECK_FALSE(find_format("e5m60").has_value());
   CHECK(format_name(*find_format("e6m9-sat")) == "e6m9-sat");
 }
+
+TEST_CASE("validate rejects formats the core cannot emulate and names the problem", "[format]") {
+  CHECK(validate(binary16).empty());
+  CHECK(validate(fp8_e4m3).empty());
+  CHECK_FALSE(validate(Format{.exponent_bits = 12, .fraction_bits = 10, .bias = 2047}).empty());  // wider than binary64
+  CHECK_FALSE(validate(Format{.exponent_bits = 5, .fraction_bits = 53, .bias = 15}).empty());     // p = 54 > 53
+  CHECK_FALSE(validate(Format{.exponent_bits = 5, .fraction_bits = 0, .bias = 15}).empty());      // IEEE NaN needs F
+  // All-ones NaN with no fraction bit: the NaN would be the largest "finite" value.
+  CHECK(validate(Format{.exponent_bits = 3, .fraction_bits = 0, .bias = 3, .infinities = false,
+                        .nan = NanEncoding::all_ones})
+            .find("fraction bit") != std::string::npos);
+  CHECK_FALSE(find_format("e3m0-noinf").has_value());
+}
