@@ -9,6 +9,7 @@ mpsim=build/bin/mpsim
 run() { echo; echo "\$ mpsim $*"; "$mpsim" "$@"; }
 run formats
 run explain 0.1 --format fp16
+run explain 1e-6 --format fp16
 run explain 1e-8 --format fp16
 run explain 1e-8 --format bf16
 run explain 500 --format e4m3
