@@ -12,20 +12,14 @@
 #include <functional>
 #include <random>
 
-#include "process.hpp"
+#include "run_testfloat.hpp"
 
 using mpsim::test::lines_of;
 using mpsim::test::run_mpsim;
+using mpsim::test::testfloat;
 
 namespace {
 
-std::string testfloat(std::vector<std::string> args, const std::string& input) {
-  args.insert(args.begin(), "testfloat");
-  const auto r = run_mpsim(args, input);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r.out;
-}
 
 std::uint8_t native_flags() {
   const int e = std::fetestexcept(FE_ALL_EXCEPT);

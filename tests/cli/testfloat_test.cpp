@@ -5,21 +5,14 @@
 
 #include <algorithm>
 
-#include "process.hpp"
+#include "run_testfloat.hpp"
 
 using mpsim::test::lines_of;
 using mpsim::test::run_mpsim;
+using mpsim::test::testfloat;
 
 namespace {
 
-// Feeds `input` to `mpsim testfloat args...` and returns stdout; fails on a non-zero exit.
-std::string testfloat(std::vector<std::string> args, const std::string& input) {
-  args.insert(args.begin(), "testfloat");
-  const auto r = run_mpsim(args, input);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return r.out;
-}
 
 // The line mpsim writes for the operands of `expected` (its first `operands` fields).
 std::string line_for(const std::vector<std::string>& args, const std::string& expected, int operands) {
