@@ -8,7 +8,6 @@
 #include "run_testfloat.hpp"
 
 using mpsim::test::lines_of;
-using mpsim::test::run_mpsim;
 using mpsim::test::testfloat;
 
 namespace {
