@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cmd_bench.hpp"
 #include "cmd_explain.hpp"
 #include "cmd_formats.hpp"
 #include "cmd_testfloat.hpp"
@@ -34,15 +35,21 @@ int main(int argc, char** argv) {
   FormatsOptions formats;
   ExplainOptions explain;
   TestfloatOptions testfloat;
+  BenchOptions bench;
   CLI::App* formats_cmd = add_formats_command(app, formats);
   CLI::App* explain_cmd = add_explain_command(app, explain);
   CLI::App* testfloat_cmd = add_testfloat_command(app, testfloat);
+  CLI::App* bench_cmd = add_bench_command(app, bench);
 
   std::vector<std::string> args(argv, argv + argc);
-  const bool known = args.size() > 1 && (args[1] == formats_cmd->get_name() || args[1] == explain_cmd->get_name() ||
-                                         args[1] == testfloat_cmd->get_name());
+  std::string accepted;
+  bool known = false;
+  for (const CLI::App* cmd : app.get_subcommands([](CLI::App*) { return true; })) {
+    accepted += (accepted.empty() ? "" : ", ") + cmd->get_name();
+    known = known || (args.size() > 1 && args[1] == cmd->get_name());
+  }
   if (args.size() > 1 && !args[1].starts_with("-") && !known) {
-    std::cerr << "unknown command '" << args[1] << "'; accepted: formats, explain, testfloat\n"
+    std::cerr << "unknown command '" << args[1] << "'; accepted: " << accepted << "\n"
               << "Run with --help for more information.\n";
     return usage_error;
   }
@@ -55,6 +62,7 @@ int main(int argc, char** argv) {
     if (formats_cmd->parsed()) return run_formats_command(formats, std::cout);
     if (explain_cmd->parsed()) return run_explain_command(explain, std::cout, std::cerr);
     if (testfloat_cmd->parsed()) return run_testfloat_command(testfloat, stdin, stdout, std::cerr);
+    if (bench_cmd->parsed()) return run_bench_command(bench, std::cout, std::cerr);
   } catch (const CLI::Error& e) {
     return report(app, e);
   }
