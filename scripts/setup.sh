@@ -12,6 +12,8 @@ packages=(
   libcli11-dev                     # the mpsim command line
   libbenchmark-dev                 # Google Benchmark
   nlohmann-json3-dev               # JSON output
+  zlib1g-dev                       # zlib: reading gzip IDX files (data/)
+  dataset-fashion-mnist            # Fashion-MNIST in /usr/share/datasets/fashion-mnist (FACTS.md 9)
 )
 
 missing=()
