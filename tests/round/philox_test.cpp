@@ -28,12 +28,17 @@ TEST_CASE("philox4x32_10 is usable at compile time", "[round][philox]") {
   STATIC_REQUIRE(zero[0] == 0x6627e8d5);
 }
 
-TEST_CASE("stochastic_bits_for is word 0 of Philox with counter (index, stream) and key seed",
+TEST_CASE("stochastic_bits_for is word index % 4 of Philox with counter (index / 4, stream) and key seed",
           "[round][philox]") {
-  const std::uint64_t seed = 0x0123456789ABCDEFull, stream = 0xFEDCBA9876543210ull, index = 0x1122334455667788ull;
-  const Words4 out = philox4x32_10({0x55667788, 0x11223344, 0x76543210, 0xFEDCBA98}, {0x89ABCDEF, 0x01234567});
-  CHECK(stochastic_bits_for(seed, stream, index) == out[0]);
-  CHECK(stochastic_bits_for(0, 0, 0) == 0x6627e8d5);  // the all-zero known answer, word 0
+  const std::uint64_t seed = 0x0123456789ABCDEFull, stream = 0xFEDCBA9876543210ull, index = 0x1122334455667789ull;
+  // index / 4 = 0x04488CD115599DE2, index % 4 = 1
+  const Words4 out = philox4x32_10({0x15599DE2, 0x04488CD1, 0x76543210, 0xFEDCBA98}, {0x89ABCDEF, 0x01234567});
+  CHECK(stochastic_bits_for(seed, stream, index) == out[1]);
+  // indices 0..3 are the four words of the all-zero known answer
+  CHECK(stochastic_bits_for(0, 0, 0) == 0x6627e8d5);
+  CHECK(stochastic_bits_for(0, 0, 1) == 0xe169c58d);
+  CHECK(stochastic_bits_for(0, 0, 2) == 0xbc57ac4c);
+  CHECK(stochastic_bits_for(0, 0, 3) == 0x9b00dbd8);
 }
 
 TEST_CASE("stochastic_bits_for gives different words for neighbouring seeds, streams and indices",

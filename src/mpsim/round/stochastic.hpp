@@ -24,13 +24,16 @@ constexpr std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4
   return ctr;
 }
 
-// 32 random bits for draw `index` of `stream` under `seed`.
+// 32 random bits for draw `index` of `stream` under `seed`. One Philox call serves four
+// consecutive indices: index i is word i % 4 of the block with counter (i / 4, stream), so
+// SIMD code (array/) draws four elements' bits per call; index 0 is still word 0 of counter 0.
 constexpr std::uint32_t stochastic_bits_for(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) {
+  const std::uint64_t block = index / 4;
   const auto out = philox4x32_10(
-      {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
+      {static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
        static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
       {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
-  return out[0];
+  return out[index % 4];
 }
 
 }  // namespace mpsim
