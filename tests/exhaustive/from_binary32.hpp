@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "array_sweep.hpp"
 #include "formats.hpp"
 #include "mpsim/format/named_formats.hpp"
 #include "mpsim/ops/convert.hpp"
@@ -42,9 +43,10 @@ template <const mpsim::Format& f, const mpsim::Env& env>
 }
 
 // Checks inputs input_at(0 .. count-1), count a multiple of 64. Single-threaded. Compiled
-// per format and mode, so the emulator runs with a constant Format and Env.
+// per format and mode, so the emulator runs with a constant Format and Env. Every input and
+// the emulator's result also go to `array` (the array fast path's check), when given.
 template <const PairFormat& F, const ModeCase& M, class InputAt>
-Tally sweep_from_binary32(Wides wides, std::uint64_t count, InputAt&& input_at) {
+Tally sweep_from_binary32(Wides wides, std::uint64_t count, InputAt&& input_at, ArraySweep* array = nullptr) {
   using namespace reference;
   constexpr int block = Lanes::size;
   constexpr bool stochastic = M.ref == Mode::stochastic;
@@ -88,6 +90,7 @@ Tally sweep_from_binary32(Wides wides, std::uint64_t count, InputAt&& input_at) 
       const std::uint32_t random = stochastic ? random_word(base + k) : 0;
       const mpsim::Result got = emulate_from_binary32<F.emu, env_of<M>>(xk, random);
       emu_flags[k / 8] |= got.flags;
+      if (array) array->add(xk, got);
       const bool in_lanes = lanes && !((lane.scalar >> k) & 1);
       if (in_lanes) compare("AVX-512 binary64 lanes", xk, {lane.bits[k], lane.flags[k]}, got);
       if (!in_lanes || all) {
@@ -113,12 +116,16 @@ Tally sweep_from_binary32(Wides wides, std::uint64_t count, InputAt&& input_at) 
 
 // Every one of the 2^32 binary32 patterns, against the fast references (all of them for
 // every input would double the sweep).
+// The array fast path is checked against the same emulator results on the way (stochastic
+// sweeps use their own random words, not stochastic_bits_for, so they leave it out).
 template <const PairFormat& F, const ModeCase& M>
 void check_every_binary32() {
   const std::uint64_t count = std::uint64_t{1} << 32;
-  const Tally tally =
-      sweep_from_binary32<F, M>(Wides::fast, count, [](std::uint64_t i) { return static_cast<std::uint32_t>(i); });
+  ArraySweep array(F.emu, env_of<M>);
+  const Tally tally = sweep_from_binary32<F, M>(
+      Wides::fast, count, [](std::uint64_t i) { return static_cast<std::uint32_t>(i); }, &array);
   require_clean(tally, count);
+  check_array_sweep(array, count);
 }
 
 // The smoke subset: 2^16-pattern windows (both signs) starting at and just below the
@@ -140,9 +147,13 @@ void check_some_binary32() {
   }
   for (std::uint64_t k = 0; k < (std::uint64_t{1} << 18); ++k) inputs.push_back(spread(k));
   while (inputs.size() % reference::Lanes::size) inputs.push_back(0);
-  const Tally tally = sweep_from_binary32<F, M>(Wides::all, inputs.size(), [&](std::uint64_t i) { return inputs[i]; });
+  constexpr bool stochastic = M.ref == reference::Mode::stochastic;
+  ArraySweep array(F.emu, env_of<M>);
+  const Tally tally = sweep_from_binary32<F, M>(Wides::all, inputs.size(), [&](std::uint64_t i) { return inputs[i]; },
+                                                stochastic ? nullptr : &array);
   INFO(M.name);
   require_clean(tally, inputs.size());
+  if (!stochastic) check_array_sweep(array, inputs.size());
 }
 
 template <const PairFormat& F>
