@@ -16,3 +16,10 @@ run explain 500 --format e4m3
 echo
 echo '$ echo "87FF E850" | mpsim testfloat f16_add'
 echo "87FF E850" | "$mpsim" testfloat f16_add
+echo
+echo "# 1 + (1.5*2^-12)(2^-12) = 1 + 0.75 ulp: a Hopper tensor core truncates (FACTS.md 8), fp32 rounds to nearest"
+echo '$ printf "0E00 0C00 3F800000\\n" | mpsim dot --in fp16 --model sm90'
+printf '0E00 0C00 3F800000\n' | "$mpsim" dot --in fp16 --model sm90
+echo '$ printf "0E00 0C00 3F800000\\n" | mpsim dot --in fp16 --model fp32-sequential'
+printf '0E00 0C00 3F800000\n' | "$mpsim" dot --in fp16 --model fp32-sequential
+run scaler --preset pytorch --interval 3 --steps 6 --overflow-at 2

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The mpsim command line: subcommands formats, explain and testfloat.
-// Exit status: 0 success, 1 malformed testfloat input, 2 usage error (unknown name, bad VALUE,
-// missing argument).
+// The mpsim command line: one subcommand per cmd_*.{hpp,cpp} (formats, explain, testfloat, dot,
+// scaler, bench, validate). Exit status: 0 success, 1 a failure the command describes (malformed
+// testfloat/dot input, a scaler raising at its minimum, a failing benchmark binary), 2 usage error
+// (unknown name, bad VALUE, missing argument), 3 `validate` without a GPU.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -10,9 +11,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cmd_bench.hpp"
+#include "cmd_dot.hpp"
 #include "cmd_explain.hpp"
 #include "cmd_formats.hpp"
+#include "cmd_scaler.hpp"
 #include "cmd_testfloat.hpp"
+#include "cmd_validate.hpp"
 
 namespace {
 
@@ -30,16 +34,24 @@ int main(int argc, char** argv) {
   using namespace mpsim::cli;
   CLI::App app{"mpsim: bit-exact emulation of low-precision floating-point arithmetic"};
   app.require_subcommand(1);
-  app.footer("Exit status: 0 success, 1 malformed testfloat input line, 2 usage error (unknown name, bad VALUE,\n"
-             "missing argument). 'mpsim COMMAND --help' describes each command; docs/cli.md has examples.");
+  app.footer("Exit status: 0 success, 1 a failure the command reports (malformed testfloat/dot input line, a loss\n"
+             "scaler raising at its minimum, a failing benchmark binary), 2 usage error (unknown name, bad VALUE,\n"
+             "missing argument), 3 validate without a GPU. 'mpsim COMMAND --help' describes each command;\n"
+             "docs/cli.md has examples.");
   FormatsOptions formats;
   ExplainOptions explain;
   TestfloatOptions testfloat;
+  DotOptions dot;
+  ValidateOptions validate;
   BenchOptions bench;
+  ScalerOptions scaler;
   CLI::App* formats_cmd = add_formats_command(app, formats);
   CLI::App* explain_cmd = add_explain_command(app, explain);
   CLI::App* testfloat_cmd = add_testfloat_command(app, testfloat);
+  CLI::App* dot_cmd = add_dot_command(app, dot);
+  CLI::App* validate_cmd = add_validate_command(app, validate);
   CLI::App* bench_cmd = add_bench_command(app, bench);
+  CLI::App* scaler_cmd = add_scaler_command(app, scaler);
 
   std::vector<std::string> args(argv, argv + argc);
   std::string accepted;
@@ -62,7 +74,10 @@ int main(int argc, char** argv) {
     if (formats_cmd->parsed()) return run_formats_command(formats, std::cout);
     if (explain_cmd->parsed()) return run_explain_command(explain, std::cout, std::cerr);
     if (testfloat_cmd->parsed()) return run_testfloat_command(testfloat, stdin, stdout, std::cerr);
+    if (dot_cmd->parsed()) return run_dot_command(dot, stdin, stdout, std::cerr);
+    if (validate_cmd->parsed()) return run_validate_command(validate, std::cout, std::cerr);
     if (bench_cmd->parsed()) return run_bench_command(bench, std::cout, std::cerr);
+    if (scaler_cmd->parsed()) return run_scaler_command(scaler, std::cout, std::cerr);
   } catch (const CLI::Error& e) {
     return report(app, e);
   }

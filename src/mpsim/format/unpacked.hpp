@@ -57,7 +57,7 @@ MPSIM_HD constexpr Unpacked unpack(const Format& f, std::uint64_t bits) {
       return u;
     }
     // 0.F * 2^emin = F * 2^(emin - t); shift F's leading bit up to bit 52.
-    const int shift = unpacked_lead_bit - (63 - std::countl_zero(frac));
+    const int shift = unpacked_lead_bit - (63 - count_leading_zeros(frac));
     u.kind = Kind::subnormal;
     u.sig = frac << shift;
     u.exp = f.emin() - t - shift;

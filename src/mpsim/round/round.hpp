@@ -18,7 +18,7 @@ using u128 = unsigned __int128;
 
 MPSIM_HD constexpr int bit_width128(u128 x) {
   const auto hi = static_cast<std::uint64_t>(x >> 64);
-  return hi ? 128 - std::countl_zero(hi) : 64 - std::countl_zero(static_cast<std::uint64_t>(x));
+  return hi ? 128 - count_leading_zeros(hi) : 64 - count_leading_zeros(static_cast<std::uint64_t>(x));
 }
 
 // Shift right, ORing every dropped bit into the result's last bit ("jamming"): the result
