@@ -2,6 +2,7 @@
 // Pairs Google Benchmark results with their same-run baselines and prints the ratio table.
 #include "bench_table.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
@@ -58,26 +59,29 @@ std::string duration(double ns) {
 
 }  // namespace
 
-std::optional<std::string> baseline_prefix_of(std::string_view name) {
+std::vector<std::string> baseline_prefixes_of(std::string_view name) {
   const auto parts = components(name);
-  if (parts.size() < 2) return std::nullopt;
+  if (parts.size() < 2) return {};
   const std::string_view family = parts[0];
   if (family == "array") {
-    if (parts[1].starts_with("memcpy")) return std::nullopt;
-    return "array/memcpy_f32";
+    if (parts[1].starts_with("memcpy")) return {};
+    return {"array/memcpy_f32"};
   }
   if (family == "matmul") {
-    if (parts[1] == "eigen_f32") return std::nullopt;
-    for (std::size_t i = 2; i < parts.size(); ++i)
-      if (all_digits(parts[i])) return "matmul/eigen_f32/" + std::string(parts[i]);
-    return std::nullopt;
+    if (parts[1].starts_with("eigen_f32")) return {};
+    for (std::size_t i = 2; i < parts.size(); ++i) {
+      if (!all_digits(parts[i])) continue;
+      const std::string n(parts[i]);
+      return {"matmul/eigen_f32_avx512/" + n, "matmul/eigen_f32/" + n};
+    }
+    return {};
   }
   if ((family == "mpsim" || family == "Float") && parts.size() >= 5) {
     const std::string_view op = parts[1], data = parts[4];
-    if (op == "add" || op == "mul" || op == "fma" || op == "div") return "native/" + std::string(op) + "/" + std::string(data);
-    if (op == "from_float" || op == "round_trip") return "native/float_to_double/" + std::string(data);
+    if (op == "add" || op == "mul" || op == "fma" || op == "div") return {"native/" + std::string(op) + "/" + std::string(data)};
+    if (op == "from_float" || op == "round_trip") return {"native/float_to_double/" + std::string(data)};
   }
-  return std::nullopt;
+  return {};
 }
 
 std::vector<BenchRow> bench_rows(const nlohmann::json& report) {
@@ -103,15 +107,16 @@ std::vector<BenchRow> bench_rows(const nlohmann::json& report) {
     }
   }
   for (BenchRow& row : rows) {
-    const auto prefix = baseline_prefix_of(row.name);
-    if (!prefix) continue;
-    for (const BenchRow& base : rows) {
-      if (base.name != *prefix && !base.name.starts_with(*prefix + "/")) continue;
-      row.baseline = base.name;
-      if (row.items_per_second && base.items_per_second && *base.items_per_second > 0)
-        row.ratio = *row.items_per_second / *base.items_per_second;
+    for (const std::string& prefix : baseline_prefixes_of(row.name)) {
+      const auto base = std::find_if(rows.begin(), rows.end(), [&](const BenchRow& b) {
+        return b.name == prefix || b.name.starts_with(prefix + "/");
+      });
+      if (base == rows.end()) continue;
+      row.baseline = base->name;
+      if (row.items_per_second && base->items_per_second && *base->items_per_second > 0)
+        row.ratio = *row.items_per_second / *base->items_per_second;
       else if (row.real_time_ns > 0)
-        row.ratio = base.real_time_ns / row.real_time_ns;
+        row.ratio = base->real_time_ns / row.real_time_ns;
       break;
     }
   }

@@ -23,13 +23,15 @@ struct BenchRow {
   std::optional<double> ratio;   // throughput of the row / throughput of its baseline
 };
 
-// The baseline family a benchmark is compared with, as a name prefix:
+// The baselines a benchmark is compared with, as name prefixes, preferred first (the first
+// one present in the run is used):
 //   array/...              -> array/memcpy_f32
-//   matmul/MODEL/.../N/... -> matmul/eigen_f32/N
+//   matmul/MODEL/.../N/... -> matmul/eigen_f32_avx512/N (Eigen compiled for AVX-512, the
+//                             strongest native float GEMM), else matmul/eigen_f32/N
 //   mpsim/OP/F/mode/data   -> native/OP/data (from_float, round_trip -> native/float_to_double/data)
 //   Float/OP/F/mode/data   -> native/OP/data
-// Returns nothing for baselines and for names outside these families.
-std::optional<std::string> baseline_prefix_of(std::string_view name);
+// Empty for baselines and for names outside these families.
+std::vector<std::string> baseline_prefixes_of(std::string_view name);
 
 // Reads Google Benchmark's JSON (`--benchmark_format=json`) and pairs every row with its
 // baseline. Throws std::runtime_error when the JSON has no "benchmarks" array.

@@ -12,7 +12,8 @@
 #include "bench_table.hpp"
 #include "process.hpp"
 
-using mpsim::cli::baseline_prefix_of;
+using mpsim::cli::baseline_prefixes_of;
+using Prefixes = std::vector<std::string>;
 using mpsim::cli::bench_rows;
 using mpsim::test::run_mpsim;
 
@@ -37,15 +38,25 @@ nlohmann::json report_with(std::initializer_list<std::tuple<const char*, double,
 }  // namespace
 
 TEST_CASE("every kernel family is paired with the baseline of the same size or data", "[cli][bench]") {
-  CHECK(baseline_prefix_of("array/round_f32_binary16_nearest_even") == "array/memcpy_f32");
-  CHECK(!baseline_prefix_of("array/memcpy_f32"));
-  CHECK(baseline_prefix_of("matmul/sm90/binary16/512/threads:2") == "matmul/eigen_f32/512");
-  CHECK(!baseline_prefix_of("matmul/eigen_f32/512"));
-  CHECK(baseline_prefix_of("mpsim/add/binary16/nearest_even/gradient") == "native/add/gradient");
-  CHECK(baseline_prefix_of("Float/fma/bfloat16/stochastic/normal/count_on") == "native/fma/normal");
-  CHECK(baseline_prefix_of("mpsim/from_float/e4m3/toward_zero/normal") == "native/float_to_double/normal");
-  CHECK(!baseline_prefix_of("native/add/normal"));
-  CHECK(!baseline_prefix_of("something/else"));
+  CHECK(baseline_prefixes_of("array/round_f32_binary16_nearest_even") == Prefixes{"array/memcpy_f32"});
+  CHECK(baseline_prefixes_of("array/memcpy_f32").empty());
+  CHECK(baseline_prefixes_of("matmul/sm90/binary16/512/threads:2") ==
+        Prefixes{"matmul/eigen_f32_avx512/512", "matmul/eigen_f32/512"});
+  CHECK(baseline_prefixes_of("matmul/eigen_f32/512").empty());
+  CHECK(baseline_prefixes_of("matmul/eigen_f32_avx512/512").empty());
+  CHECK(baseline_prefixes_of("mpsim/add/binary16/nearest_even/gradient") == Prefixes{"native/add/gradient"});
+  CHECK(baseline_prefixes_of("Float/fma/bfloat16/stochastic/normal/count_on") == Prefixes{"native/fma/normal"});
+  CHECK(baseline_prefixes_of("mpsim/from_float/e4m3/toward_zero/normal") == Prefixes{"native/float_to_double/normal"});
+  CHECK(baseline_prefixes_of("native/add/normal").empty());
+  CHECK(baseline_prefixes_of("something/else").empty());
+}
+
+TEST_CASE("matrix products are compared with the strongest Eigen GEMM of the run", "[cli][bench]") {
+  const auto rows = bench_rows(report_with({{"matmul/eigen_f32/512", 16.0, 0},
+                                            {"matmul/eigen_f32_avx512/512", 2.0, 0},
+                                            {"matmul/fp32-sequential/binary16/512/threads:1", 4.0, 0}}));
+  CHECK(rows[2].baseline == "matmul/eigen_f32_avx512/512");
+  CHECK(*rows[2].ratio == Approx(0.5));
 }
 
 TEST_CASE("ratios are throughput ratios of the medians", "[cli][bench]") {
