@@ -131,13 +131,17 @@ Tally round_bfloat16_job(const Job& job) {
       // Exponent field 0 after a nonzero finite input: +-0 or a subnormal.
       const M nonzero_finite = _mm512_mask_test_epi32_mask(finite, a, a);
       const M exponent_zero = _mm512_mask_testn_epi32_mask(nonzero_finite, bits, set1(0x7F80));
-      const M to_zero = _mm512_mask_testn_epi32_mask(exponent_zero, bits, set1(0x007F));
       c.inexact = bump(c.inexact, inexact);
-      c.underflow = bump(c.underflow, underflow);
-      c.overflow = bump(c.overflow, overflow);
-      c.invalid = bump(c.invalid, invalid);
-      c.underflow_to_zero = bump(c.underflow_to_zero, to_zero);
-      c.subnormal = bump(c.subnormal, static_cast<M>(exponent_zero & ~to_zero));
+      // The other events are rare in typical data (underflow and subnormal results need
+      // |x| < 2^-126): one branch skips their counters in vectors without any.
+      if (static_cast<M>(underflow | overflow | invalid | exponent_zero) != 0) {
+        const M to_zero = _mm512_mask_testn_epi32_mask(exponent_zero, bits, set1(0x007F));
+        c.underflow = bump(c.underflow, underflow);
+        c.overflow = bump(c.overflow, overflow);
+        c.invalid = bump(c.invalid, invalid);
+        c.underflow_to_zero = bump(c.underflow_to_zero, to_zero);
+        c.subnormal = bump(c.subnormal, static_cast<M>(exponent_zero & ~to_zero));
+      }
     } else {
       any_inexact |= inexact;
       any_underflow |= underflow;

@@ -53,8 +53,10 @@ struct Tally {
 Tally round_avx2(const Job& job);
 Tally round_avx512(const Job& job);
 // bfloat16 in an IEEE direction with no FTZ, DAZ, tininess before rounding or saturation
-// (either NaN policy): integer rounding of the float's bits (bfloat16_avx512.cpp).
+// (either NaN policy): integer rounding of the float's bits (bfloat16_avx512.cpp,
+// bfloat16_avx2.cpp).
 Tally round_bfloat16_avx512(const Job& job);
+Tally round_bfloat16_avx2(const Job& job);
 void unpack_avx2(Target from, Sink storage, const void* in, float* out, std::size_t n);
 void unpack_avx512(Target from, Sink storage, const void* in, float* out, std::size_t n);
 

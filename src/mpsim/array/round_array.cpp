@@ -89,7 +89,9 @@ bool bfloat16_direct(const Job& job) {
 }
 
 Tally run_kernel(Isa isa, const Job& job) {
-  if (isa == Isa::avx512 && bfloat16_direct(job)) return array_detail::round_bfloat16_avx512(job);
+  if (bfloat16_direct(job)) {
+    return isa == Isa::avx512 ? array_detail::round_bfloat16_avx512(job) : array_detail::round_bfloat16_avx2(job);
+  }
   return isa == Isa::avx512 ? array_detail::round_avx512(job) : array_detail::round_avx2(job);
 }
 
