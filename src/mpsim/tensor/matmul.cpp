@@ -2,6 +2,9 @@
 // The matmul driver: checks arguments, picks a kernel, partitions the output across threads,
 // and sends every element a kernel may not compute (SafeBounds, non-finite results) to dot().
 //
+// Threads: parallel_for's persistent worker pool (parallel_for.hpp); concurrent matmul calls
+// from several threads are serialised region by region, never mixed.
+//
 // Partition: the columns are cut into panels of 32 and thread t gets panels
 // [P * t / T, P * (t + 1) / T) (parallel_for.hpp); when there are fewer panels than threads,
 // rows are cut the same way instead. Every element's arithmetic is a function of its row, its
@@ -172,7 +175,11 @@ MatmulOutcome run_fast(const Problem& p, Kernel kernel, MatmulIsa isa, const ker
                        const MatmulOptions& o) {
   const kernels::GemmView& g = p.g;
   const int threads = std::max(1, o.threads);
-  std::vector<std::uint8_t> inexact;
+  // The counting kernels' m x n inexact map: per calling thread, reused across calls (assign
+  // keeps the capacity: no fresh pages after the first call of a given size). A plain reference,
+  // so that the lambdas below, which run on worker threads, see the caller's map.
+  thread_local std::vector<std::uint8_t> inexact_map;
+  std::vector<std::uint8_t>& inexact = inexact_map;
   if (o.count) inexact.assign(static_cast<std::size_t>(g.m) * g.n, 0);
   std::vector<kernels::TileSink> sinks(threads);
   kernels::TensorCoreParams tc;
@@ -230,7 +237,8 @@ MatmulOutcome run_fast(const Problem& p, Kernel kernel, MatmulIsa isa, const ker
   for (const MatmulOutcome& part : parts) out.counts += part.counts, out.flags |= part.flags;
   // The kernel's elements: only inexact can be raised (SafeBounds), no events.
   std::uint64_t inexact_count = 0;
-  for (const std::uint8_t x : inexact) inexact_count += x;  // 0 for elements left to dot()
+  const std::size_t cells = static_cast<std::size_t>(g.m) * g.n;
+  for (std::size_t e = 0; e < cells; ++e) inexact_count += inexact[e];  // 0 for elements left to dot()
   out.counts.operations += std::uint64_t(g.m) * std::uint64_t(g.n) - bad.size();
   out.counts.inexact += inexact_count;
   if (inexact_count > 0) out.flags |= flag::inexact;

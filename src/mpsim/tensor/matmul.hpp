@@ -2,6 +2,8 @@
 // Matrix products under a named AccumulationModel: every output element is bit-identical to
 // dot() of its row of A and column of B with the element of C as the initial accumulator,
 // whatever the thread count and instruction set (fast paths are twins of dot, tested per element).
+// Safe to call from several threads at once: the worker pool runs one parallel region at a time
+// (parallel_for.hpp), so concurrent calls wait for each other's regions rather than mix them.
 #pragma once
 
 #include <cstdint>

@@ -4,9 +4,11 @@
 // computes exactly fma(a[i][k], b[k][j], acc) in order: bit-identical to dot(). Compiled with
 // -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma -ffp-contract=off (see CMakeLists.txt).
 //
-// Tile: R rows x 32 columns of accumulators (2 zmm per row), B packed into kc x 32 panels; k is
-// cut into blocks of kc and the partial sums (exact binary32 values) pass through C between
-// blocks, which changes nothing in any element's sequence of roundings.
+// Tile: R rows x 32 columns of accumulators (2 zmm per row), B packed into kc x 32 panels and
+// the tile's A rows into one kc x mr panel (k-major: the R values of one k step are adjacent);
+// k is cut into blocks of kc and the partial sums (exact binary32 values) pass through C between
+// blocks, which changes nothing in any element's sequence of roundings. Packing and range
+// buffers are per-thread scratch reused across calls (grown on demand, never shrunk).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -31,6 +33,23 @@ void pack_panel(const GemmView& g, int j0, int cols, int k0, int k1, float* pane
     _mm512_store_ps(panel + (kk - k0) * nr, _mm512_maskz_loadu_ps(m0, src));
     _mm512_store_ps(panel + (kk - k0) * nr + 16, _mm512_maskz_loadu_ps(m1, src + 16));
   }
+}
+
+// A[i0 .. i0+rows)[k0..k1) into a (k1 - k0) x stride panel: value (r, kk) at (kk - k0) * stride + r.
+void pack_a(const GemmView& g, int i0, int rows, int k0, int k1, int stride, float* panel) {
+  for (int r = 0; r < rows; ++r) {
+    const float* src = g.a + (i0 + r) * g.lda;
+    for (int kk = k0; kk < k1; ++kk) panel[(kk - k0) * stride + r] = src[kk];
+  }
+}
+
+// A per-thread array that only grows: reused by later calls on the same thread (no allocation,
+// no fresh pages); its contents on entry are whatever the last call left.
+template <class T, int Which>
+T* scratch(std::size_t count) {
+  thread_local std::vector<T> v;
+  if (v.size() < count) v.resize(count);
+  return v.data();
 }
 
 // k block: the B block (kc x 32 floats, 32 KiB) and the A rows' block (14 KiB) fit the 48 KiB L1.
@@ -67,29 +86,28 @@ void note_bad(TileSink& sink, const GemmView& g, int i, int j, __mmask16 bad) {
 // which lanes are safe, and the counting kernel's error bits.
 struct RangeState {
   int col_begin = 0, width = 0;
-  std::vector<float> c0;             // m x width
-  std::vector<__mmask16> safe;       // m x width / 16
-  std::vector<std::uint32_t> err;    // m x width (counting only)
+  float* c0 = nullptr;               // m x width (when k > kc)
+  __mmask16* safe = nullptr;         // m x width / 16
+  std::uint32_t* err = nullptr;      // m x width (counting only)
   std::size_t at(int i, int j) const { return static_cast<std::size_t>(i) * width + (j - col_begin); }
 };
 
 template <int R, bool Count>
-void tile(const GemmView& g, int i0, int j0, int cols, int k0, int k1, const float* panel, const SafeBounds& s,
-          RangeState& st, TileSink& sink) {
+void tile(const GemmView& g, int i0, int j0, int cols, int k0, int k1, const float* apanel, const float* panel,
+          const SafeBounds& s, RangeState& st, TileSink& sink) {
+  constexpr int stride = Count ? rows_counting : rows_values;
   const __mmask16 valid[2] = {lanes(cols), lanes(cols - 16)};
   const bool first = k0 == 0, last = k1 == g.k;
   __m512 acc[R][2];
   [[maybe_unused]] __m512i err[R][2];
-  const float* arow[R];
   for (int r = 0; r < R; ++r) {
-    arow[r] = g.a + (i0 + r) * g.lda;
     for (int h = 0; h < 2; ++h) {
       acc[r][h] = _mm512_maskz_loadu_ps(valid[h], g.c + (i0 + r) * g.ldc + j0 + 16 * h);
       const std::size_t at = st.at(i0 + r, j0 + 16 * h);
-      if (first && !last) _mm512_storeu_ps(st.c0.data() + at, acc[r][h]);
+      if (first && !last) _mm512_storeu_ps(st.c0 + at, acc[r][h]);
       if (first) st.safe[at / 16] = safe_lanes(s, i0 + r, j0 + 16 * h, valid[h], acc[r][h]);
       if constexpr (Count) {
-        std::uint32_t* e = st.err.data() + at;
+        std::uint32_t* e = st.err + at;
         err[r][h] = first ? _mm512_setzero_si512() : _mm512_loadu_si512(e);
       }
     }
@@ -97,8 +115,9 @@ void tile(const GemmView& g, int i0, int j0, int cols, int k0, int k1, const flo
   for (int kk = k0; kk < k1; ++kk) {
     const __m512 b0 = _mm512_load_ps(panel + (kk - k0) * nr);
     const __m512 b1 = _mm512_load_ps(panel + (kk - k0) * nr + 16);
+    const float* ak = apanel + (kk - k0) * stride;
     for (int r = 0; r < R; ++r) {
-      const __m512 av = _mm512_set1_ps(arow[r][kk]);
+      const __m512 av = _mm512_set1_ps(ak[r]);
       if constexpr (!Count) {
         acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
         acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
@@ -123,7 +142,7 @@ void tile(const GemmView& g, int i0, int j0, int cols, int k0, int k1, const flo
       float* dst = g.c + (i0 + r) * g.ldc + j0 + 16 * h;
       if (!last) {  // a partial sum, exact in binary32: the next k block goes on from it
         _mm512_mask_storeu_ps(dst, valid[h], acc[r][h]);
-        if constexpr (Count) _mm512_storeu_si512(st.err.data() + st.at(i0 + r, j0 + 16 * h), err[r][h]);
+        if constexpr (Count) _mm512_storeu_si512(st.err + st.at(i0 + r, j0 + 16 * h), err[r][h]);
         continue;
       }
       const std::size_t at = st.at(i0 + r, j0 + 16 * h);
@@ -131,7 +150,7 @@ void tile(const GemmView& g, int i0, int j0, int cols, int k0, int k1, const flo
       const __mmask16 bad = valid[h] & ~good;
       _mm512_mask_storeu_ps(dst, good, acc[r][h]);
       if (bad && !first) {  // put the initial value back for dot()
-        _mm512_mask_storeu_ps(dst, bad, _mm512_loadu_ps(st.c0.data() + at));
+        _mm512_mask_storeu_ps(dst, bad, _mm512_loadu_ps(st.c0 + at));
       }
       if (bad) note_bad(sink, g, i0 + r, j0 + 16 * h, bad);
       if constexpr (Count) {
@@ -144,16 +163,16 @@ void tile(const GemmView& g, int i0, int j0, int cols, int k0, int k1, const flo
 }
 
 template <int R, bool Count>
-void tile_rows(int rows, const GemmView& g, int i0, int j0, int cols, int k0, int k1, const float* panel,
-               const SafeBounds& s, RangeState& st, TileSink& sink) {
+void tile_rows(int rows, const GemmView& g, int i0, int j0, int cols, int k0, int k1, const float* apanel,
+               const float* panel, const SafeBounds& s, RangeState& st, TileSink& sink) {
   if constexpr (R > 1) {
-    if (rows < R) return tile_rows<R - 1, Count>(rows, g, i0, j0, cols, k0, k1, panel, s, st, sink);
+    if (rows < R) return tile_rows<R - 1, Count>(rows, g, i0, j0, cols, k0, k1, apanel, panel, s, st, sink);
   }
-  tile<R, Count>(g, i0, j0, cols, k0, k1, panel, s, st, sink);
+  tile<R, Count>(g, i0, j0, cols, k0, k1, apanel, panel, s, st, sink);
 }
 
 // Loop order (GotoBLAS-like): k blocks outermost; B[k block][range] packed once per block
-// (kc x width, in L2); for each R-row block of A (R x kc, stays in L1) all 32-column panels.
+// (kc x width, in L2); for each R-row block of A (packed, R x kc, stays in L1) all 32-column panels.
 template <bool Count>
 void run(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, TileSink& sink) {
   constexpr int mr = Count ? rows_counting : rows_values;
@@ -162,12 +181,13 @@ void run(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, Til
   RangeState st;
   st.col_begin = col_begin, st.width = panels * nr;
   const std::size_t cells = static_cast<std::size_t>(g.m) * st.width;
-  if (g.k > kc) st.c0.resize(cells);
-  st.safe.resize(cells / 16);
-  if (Count) st.err.resize(cells);
+  if (g.k > kc) st.c0 = scratch<float, 0>(cells);
+  st.safe = scratch<__mmask16, 1>(cells / 16);
+  if (Count) st.err = scratch<std::uint32_t, 2>(cells);
   const std::size_t panel_floats = static_cast<std::size_t>(kc) * nr;
-  std::vector<float> storage(panel_floats * panels + 16);
-  float* packed = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(storage.data()) + 63) & ~std::uintptr_t{63});
+  float* storage = scratch<float, 3>(panel_floats * panels + 16);
+  float* packed = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(storage) + 63) & ~std::uintptr_t{63});
+  float* apanel = scratch<float, 4>(static_cast<std::size_t>(kc) * mr);
   for (int k0 = 0; k0 < g.k; k0 += kc) {
     const int k1 = std::min(g.k, k0 + kc);
     for (int p = 0; p < panels; ++p) {
@@ -175,9 +195,11 @@ void run(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, Til
       pack_panel(g, j0, std::min(nr, col_end - j0), k0, k1, packed + p * panel_floats);
     }
     for (int i0 = 0; i0 < g.m; i0 += mr) {
+      const int rows = std::min(mr, g.m - i0);
+      pack_a(g, i0, rows, k0, k1, mr, apanel);
       for (int p = 0; p < panels; ++p) {
         const int j0 = col_begin + p * nr;
-        tile_rows<mr, Count>(std::min(mr, g.m - i0), g, i0, j0, std::min(nr, col_end - j0), k0, k1,
+        tile_rows<mr, Count>(rows, g, i0, j0, std::min(nr, col_end - j0), k0, k1, apanel,
                              packed + p * panel_floats, s, st, sink);
       }
     }

@@ -173,8 +173,17 @@ void tile_rows(int rows, const GemmView& g, const std::int32_t* ea, int i0, int 
 }
 
 template <class T>
-T* aligned64(std::vector<T>& v) {
-  return reinterpret_cast<T*>((reinterpret_cast<std::uintptr_t>(v.data()) + 63) & ~std::uintptr_t{63});
+T* aligned64(T* v) {
+  return reinterpret_cast<T*>((reinterpret_cast<std::uintptr_t>(v) + 63) & ~std::uintptr_t{63});
+}
+
+// A per-thread array that only grows: reused by later calls on the same thread (no allocation,
+// no fresh pages); its contents on entry are whatever the last call left.
+template <class T, int Which>
+T* scratch(std::size_t count) {
+  thread_local std::vector<T> v;
+  if (v.size() < count) v.resize(count);
+  return v.data();
 }
 
 }  // namespace
@@ -182,18 +191,16 @@ T* aligned64(std::vector<T>& v) {
 void sm90_avx512(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, const TensorCoreParams& tp,
                  TileSink& sink) {
   // Exponents of A (m x k, row stride k), computed once per call.
-  std::vector<std::int32_t> ea(static_cast<std::size_t>(g.m) * g.k);
+  std::int32_t* ea = scratch<std::int32_t, 0>(static_cast<std::size_t>(g.m) * g.k);
   for (int i = 0; i < g.m; ++i) {
     for (int kk = 0; kk < g.k; kk += 16) {
       const __mmask16 v = lanes(g.k - kk);
       const __m512i e = exponents(_mm512_maskz_loadu_ps(v, g.a + i * g.lda + kk), tp.in_emin);
-      _mm512_mask_storeu_epi32(ea.data() + std::int64_t{i} * g.k + kk, v, e);
+      _mm512_mask_storeu_epi32(ea + std::int64_t{i} * g.k + kk, v, e);
     }
   }
-  std::vector<float> bstore(static_cast<std::size_t>(g.k) * nr + 16);
-  std::vector<std::int32_t> estore(static_cast<std::size_t>(g.k) * nr + 16);
-  float* bp = aligned64(bstore);
-  std::int32_t* ebp = aligned64(estore);
+  float* bp = aligned64(scratch<float, 1>(static_cast<std::size_t>(g.k) * nr + 16));
+  std::int32_t* ebp = aligned64(scratch<std::int32_t, 2>(static_cast<std::size_t>(g.k) * nr + 16));
   for (int j0 = col_begin; j0 < col_end; j0 += nr) {
     const int cols = std::min(nr, col_end - j0);
     const __mmask16 v = lanes(cols);
@@ -204,9 +211,9 @@ void sm90_avx512(const GemmView& g, int col_begin, int col_end, const SafeBounds
     }
     for (int i0 = 0; i0 < g.m; i0 += mr) {
       if (sink.inexact) {
-        tile_rows<mr, true>(std::min(mr, g.m - i0), g, ea.data(), i0, j0, cols, bp, ebp, s, tp, sink);
+        tile_rows<mr, true>(std::min(mr, g.m - i0), g, ea, i0, j0, cols, bp, ebp, s, tp, sink);
       } else {
-        tile_rows<mr, false>(std::min(mr, g.m - i0), g, ea.data(), i0, j0, cols, bp, ebp, s, tp, sink);
+        tile_rows<mr, false>(std::min(mr, g.m - i0), g, ea, i0, j0, cols, bp, ebp, s, tp, sink);
       }
     }
   }
