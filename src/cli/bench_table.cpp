@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <regex>
 #include <stdexcept>
 
 #include "table.hpp"
@@ -84,6 +85,12 @@ std::vector<std::string> baseline_prefixes_of(std::string_view name) {
   return {};
 }
 
+nlohmann::json parse_benchmark_json(const std::string& text) {
+  // A value position (after ':' or '[' or ',') holding nan, -nan, inf, -inf in any case.
+  static const std::regex non_finite(R"(([:\[,]\s*)-?(nan|inf|infinity)(?=\s*[,\]}]))", std::regex::icase);
+  return nlohmann::json::parse(std::regex_replace(text, non_finite, "$1null"));
+}
+
 std::vector<BenchRow> bench_rows(const nlohmann::json& report) {
   if (!report.is_object() || !report.contains("benchmarks") || !report["benchmarks"].is_array())
     throw std::runtime_error("the benchmark output has no \"benchmarks\" array");
@@ -96,8 +103,10 @@ std::vector<BenchRow> bench_rows(const nlohmann::json& report) {
     const std::string name = b.value("run_name", b.value("name", ""));
     BenchRow row;
     row.name = name;
-    row.real_time_ns = nanoseconds(b.value("real_time", 0.0), b.value("time_unit", "ns"));
-    if (b.contains("items_per_second")) row.items_per_second = b["items_per_second"].get<double>();
+    if (b.contains("real_time") && b["real_time"].is_number())
+      row.real_time_ns = nanoseconds(b["real_time"].get<double>(), b.value("time_unit", "ns"));
+    if (b.contains("items_per_second") && b["items_per_second"].is_number())
+      row.items_per_second = b["items_per_second"].get<double>();
     const auto found = index.find(name);
     if (found == index.end()) {
       index.emplace(name, rows.size());

@@ -33,6 +33,11 @@ struct BenchRow {
 // Empty for baselines and for names outside these families.
 std::vector<std::string> baseline_prefixes_of(std::string_view name);
 
+// Parses Google Benchmark's JSON output. Google Benchmark writes non-finite numbers as bare
+// NaN / inf (e.g. the coefficient of variation of a counter that is always 0), which is not JSON:
+// such values are read as null. Throws nlohmann::json::parse_error for anything else malformed.
+nlohmann::json parse_benchmark_json(const std::string& text);
+
 // Reads Google Benchmark's JSON (`--benchmark_format=json`) and pairs every row with its
 // baseline. Throws std::runtime_error when the JSON has no "benchmarks" array.
 std::vector<BenchRow> bench_rows(const nlohmann::json& report);

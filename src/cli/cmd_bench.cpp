@@ -86,7 +86,7 @@ int run_bench_command(const BenchOptions& options, std::ostream& out, std::ostre
     return 1;
   }
   try {
-    const nlohmann::json report = nlohmann::json::parse(text);
+    const nlohmann::json report = parse_benchmark_json(text);
     const std::vector<BenchRow> rows = bench_rows(report);
     if (rows.empty()) {
       err << "mpsim bench: no benchmark matched --filter '" << options.filter << "'\n";

@@ -73,6 +73,18 @@ TEST_CASE("ratios are throughput ratios of the medians", "[cli][bench]") {
   CHECK(rows[1].real_time_ns == Approx(40.0e6));  // the median, in ns
 }
 
+TEST_CASE("non-finite numbers Google Benchmark writes are read as null", "[cli][bench]") {
+  const auto j = mpsim::cli::parse_benchmark_json(
+      R"({"benchmarks": [{"name": "x_cv", "uflow": NaN, "ovfl": -nan, "a": inf, "b": [1, -Infinity], "s": "NaN"}]})");
+  const auto& b = j["benchmarks"][0];
+  CHECK(b["uflow"].is_null());
+  CHECK(b["ovfl"].is_null());
+  CHECK(b["a"].is_null());
+  CHECK(b["b"][1].is_null());
+  CHECK(b["s"] == "NaN");  // strings are left alone
+  CHECK_THROWS(mpsim::cli::parse_benchmark_json("{\"a\": nonsense}"));
+}
+
 TEST_CASE("a report without benchmarks is an error", "[cli][bench]") {
   CHECK_THROWS_WITH(bench_rows(nlohmann::json::object()), Catch::Contains("benchmarks"));
 }
