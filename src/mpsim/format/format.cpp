@@ -28,7 +28,10 @@ std::string validate(const Format& f) {
 
 std::string format_name(const Format& f) {
   if (!f.name.empty()) return std::string(f.name);
-  std::string n = "e" + std::to_string(f.exponent_bits) + "m" + std::to_string(f.fraction_bits);
+  std::string n = "e";  // appended piecewise: GCC 12 warns falsely (-Wrestrict) on "e" + std::string
+  n += std::to_string(f.exponent_bits);
+  n += 'm';
+  n += std::to_string(f.fraction_bits);
   if (f.saturating) n += "-sat";
   if (!f.infinities) n += "-noinf";
   if (!f.subnormals) n += "-nosub";
