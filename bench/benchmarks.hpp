@@ -16,6 +16,7 @@
 #include "mpsim/ops/convert.hpp"
 #include "mpsim/round/status.hpp"
 #include "mpsim/round/env.hpp"
+#include "mpsim/round/rounding_name.hpp"
 
 namespace mpsim::bench {
 
@@ -44,7 +45,6 @@ std::vector<T> to_format(const Format& f, std::span<const float> x) {
   return bits;
 }
 
-std::string_view rounding_name(Rounding r);
 // The modes the op benchmarks run: the default, one directed mode, stochastic.
 inline constexpr Rounding bench_modes[] = {Rounding::nearest_even, Rounding::toward_zero, Rounding::stochastic};
 

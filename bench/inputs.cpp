@@ -38,19 +38,6 @@ std::vector<float> make_floats(Dataset d, std::uint64_t seed) {
   return x;
 }
 
-std::string_view rounding_name(Rounding r) {
-  switch (r) {
-    case Rounding::nearest_even: return "nearest_even";
-    case Rounding::toward_zero: return "toward_zero";
-    case Rounding::upward: return "upward";
-    case Rounding::downward: return "downward";
-    case Rounding::nearest_away: return "nearest_away";
-    case Rounding::to_odd: return "to_odd";
-    case Rounding::stochastic: return "stochastic";
-  }
-  return "?";
-}
-
 void report_events(benchmark::State& state, const Format& out, std::span<const Result> results) {
   EventCounts c;
   std::size_t nans = 0;

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "mpsim/format/named_formats.hpp"
+#include "mpsim/round/rounding_name.hpp"
 #include "mpsim/round/status.hpp"
 
 namespace mpsim::cli {
@@ -40,11 +41,7 @@ std::optional<Rounding> find_rounding(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view rounding_name(Rounding mode) {
-  for (const RoundingName& r : rounding_names)
-    if (r.mode == mode) return r.name;  // the first entry of each mode is mpsim's name
-  return "?";
-}
+std::string_view rounding_name(Rounding mode) { return mpsim::rounding_name(mode); }
 
 std::string_view rounding_names_help() {
   return "nearest_even (default), toward_zero, upward, downward, nearest_away, to_odd, stochastic; "

@@ -16,6 +16,7 @@
 #include "mpsim/array/round_array.hpp"
 #include "mpsim/format/named_formats.hpp"
 #include "mpsim/ops/convert.hpp"
+#include "mpsim/round/rounding_name.hpp"
 #include "mpsim/round/stochastic.hpp"
 
 namespace array_test {
@@ -29,7 +30,6 @@ inline constexpr Rounding all_roundings[] = {Rounding::nearest_even, Rounding::t
                                              Rounding::downward,     Rounding::nearest_away, Rounding::to_odd,
                                              Rounding::stochastic};
 
-std::string_view rounding_name(Rounding r);
 std::string describe(const Env& env);
 
 // Every rounding mode under the default Env, and under each Env option the kernels cover:

@@ -8,19 +8,6 @@
 
 namespace array_test {
 
-std::string_view rounding_name(Rounding r) {
-  switch (r) {
-    case Rounding::nearest_even: return "nearest_even";
-    case Rounding::toward_zero: return "toward_zero";
-    case Rounding::upward: return "upward";
-    case Rounding::downward: return "downward";
-    case Rounding::nearest_away: return "nearest_away";
-    case Rounding::to_odd: return "to_odd";
-    case Rounding::stochastic: return "stochastic";
-  }
-  return "?";
-}
-
 std::string describe(const Env& env) {
   std::string s(rounding_name(env.rounding));
   if (env.flush_to_zero) s += " ftz";
