@@ -66,10 +66,13 @@ __global__ void sweep_kernel(std::uint64_t begin, std::uint64_t end, Tally* tall
   }
 }
 
-// Runs cases [0, count) of Case on the current device and reports the mismatches, keeping at
-// most `max_mismatches` (<= max_records) records. Timed with CUDA events around the launches.
-template <class Case>
-SuiteReport run_sweep(std::uint64_t count, int max_mismatches) {
+// The host side of every validation kernel: allocates a zeroed Tally, calls
+// launch(tally, limit, sms) between two CUDA events (sms: the device's multiprocessor count),
+// and reports `cases` with the mismatch counts and at most `max_mismatches` (<= max_records)
+// records, sorted by case index. `launch_error` and `sync_error` name the failing step.
+template <class Launch>
+SuiteReport run_timed(std::uint64_t cases, int max_mismatches, const char* launch_error, const char* sync_error,
+                      Launch launch) {
   const int limit = std::clamp(max_mismatches, 0, max_records);
   Tally* tally = nullptr;
   check(cudaMalloc(&tally, sizeof(Tally)), "cudaMalloc");
@@ -77,17 +80,14 @@ SuiteReport run_sweep(std::uint64_t count, int max_mismatches) {
   int device = 0, sms = 0;
   check(cudaGetDevice(&device), "cudaGetDevice");
   check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
-  constexpr int threads = 256;
-  const std::uint64_t blocks_needed = (count + threads - 1) / threads;
-  const unsigned blocks = static_cast<unsigned>(std::min<std::uint64_t>(blocks_needed, std::uint64_t(sms) * 16));
   cudaEvent_t start, stop;
   check(cudaEventCreate(&start), "cudaEventCreate");
   check(cudaEventCreate(&stop), "cudaEventCreate");
   check(cudaEventRecord(start), "cudaEventRecord");
-  sweep_kernel<Case><<<blocks, threads>>>(0, count, tally, limit);
-  check(cudaGetLastError(), "sweep launch");
+  launch(tally, limit, sms);
+  check(cudaGetLastError(), launch_error);
   check(cudaEventRecord(stop), "cudaEventRecord");
-  check(cudaEventSynchronize(stop), "sweep");
+  check(cudaEventSynchronize(stop), sync_error);
   float ms = 0;
   check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
   Tally host{};
@@ -97,13 +97,24 @@ SuiteReport run_sweep(std::uint64_t count, int max_mismatches) {
   cudaFree(tally);
 
   SuiteReport r;
-  r.cases = count;
+  r.cases = cases;
   for (int c = 0; c < mismatch_classes; ++c) r.mismatches[c] = host.counts[c];
   const auto kept = static_cast<int>(std::min<unsigned long long>(host.recorded, static_cast<unsigned long long>(limit)));
   r.first.assign(host.records, host.records + kept);
   std::sort(r.first.begin(), r.first.end(), [](const MismatchRecord& a, const MismatchRecord& b) { return a.index < b.index; });
   r.seconds = ms / 1000.0;
   return r;
+}
+
+// Runs cases [0, count) of Case on the current device and reports the mismatches.
+template <class Case>
+SuiteReport run_sweep(std::uint64_t count, int max_mismatches) {
+  return run_timed(count, max_mismatches, "sweep launch", "sweep", [count](Tally* tally, int limit, int sms) {
+    constexpr int threads = 256;
+    const std::uint64_t blocks_needed = (count + threads - 1) / threads;
+    const unsigned blocks = static_cast<unsigned>(std::min<std::uint64_t>(blocks_needed, std::uint64_t(sms) * 16));
+    sweep_kernel<Case><<<blocks, threads>>>(0, count, tally, limit);
+  });
 }
 
 }  // namespace mpsim::cuda

@@ -223,38 +223,13 @@ SuiteReport run_tiles(TileSpec s, const char* preset, Perturbation p, int max_mi
   const AccumulationModel model = accumulation_preset(preset);
   s.exponent_floor = model.tensor_core->exponent_floor;  // the near_floor tiles aim at the model's floor
   s.n = Chain::n;
-  const int limit = std::clamp(max_mismatches, 0, max_records);
-  Tally* tally = nullptr;
-  check(cudaMalloc(&tally, sizeof(Tally)), "cudaMalloc");
-  check(cudaMemset(tally, 0, sizeof(Tally)), "cudaMemset");
-  int device = 0, sms = 0;
-  check(cudaGetDevice(&device), "cudaGetDevice");
-  check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
-  const auto blocks = static_cast<unsigned>(std::min<std::uint64_t>(tiles_per_suite, std::uint64_t(sms) * 16));
-  cudaEvent_t start, stop;
-  check(cudaEventCreate(&start), "cudaEventCreate");
-  check(cudaEventCreate(&stop), "cudaEventCreate");
-  check(cudaEventRecord(start), "cudaEventRecord");
-  tile_kernel<Chain><<<blocks, 32>>>(s, perturbed(*model.tensor_core, p), model.env, tiles_per_suite, tally, limit);
-  check(cudaGetLastError(), "tile launch");
-  check(cudaEventRecord(stop), "cudaEventRecord");
-  check(cudaEventSynchronize(stop), "tile kernel");
-  float ms = 0;
-  check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-  Tally host{};
-  check(cudaMemcpy(&host, tally, sizeof(Tally), cudaMemcpyDeviceToHost), "cudaMemcpy");
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  cudaFree(tally);
-
-  SuiteReport r;
-  r.cases = tiles_per_suite * tile_m * Chain::n;
-  for (int c = 0; c < mismatch_classes; ++c) r.mismatches[c] = host.counts[c];
-  const auto kept = static_cast<int>(std::min<unsigned long long>(host.recorded, static_cast<unsigned long long>(limit)));
-  r.first.assign(host.records, host.records + kept);
-  std::sort(r.first.begin(), r.first.end(), [](const MismatchRecord& a, const MismatchRecord& b) { return a.index < b.index; });
-  r.seconds = ms / 1000.0;
-  return r;
+  const TensorCoreBlock tc = perturbed(*model.tensor_core, p);
+  return run_timed(tiles_per_suite * tile_m * Chain::n, max_mismatches, "tile launch", "tile kernel",
+                   [&](Tally* tally, int limit, int sms) {
+                     const auto blocks =
+                         static_cast<unsigned>(std::min<std::uint64_t>(tiles_per_suite, std::uint64_t(sms) * 16));
+                     tile_kernel<Chain><<<blocks, 32>>>(s, tc, model.env, tiles_per_suite, tally, limit);
+                   });
 }
 
 template <class Chain, int K, bool Bf16, bool Fp16Out, Perturbation P = Perturbation::none>
