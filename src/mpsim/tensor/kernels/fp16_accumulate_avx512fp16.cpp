@@ -9,7 +9,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "mpsim/tensor/kernels/gemm_tile.hpp"
 
@@ -144,21 +143,12 @@ void to_half(const float* src, int n, std::uint16_t* dst) {
   }
 }
 
-// A per-thread array that only grows: reused by later calls on the same thread (no allocation,
-// no fresh pages); its contents on entry are whatever the last call left.
-template <class T, int Which>
-T* scratch(std::size_t count) {
-  thread_local std::vector<T> v;
-  if (v.size() < count) v.resize(count);
-  return v.data();
-}
-
 }  // namespace
 
 void fp16_accumulate_avx512fp16(const GemmView& g, int col_begin, int col_end, const SafeBounds&, TileSink& sink) {
-  std::uint16_t* a16 = scratch<std::uint16_t, 0>(static_cast<std::size_t>(g.m) * g.k);
+  std::uint16_t* a16 = scratch<std::uint16_t>(0, static_cast<std::size_t>(g.m) * g.k);
   for (int i = 0; i < g.m; ++i) to_half(g.a + i * g.lda, g.k, a16 + std::int64_t{i} * g.k);
-  std::uint16_t* store = scratch<std::uint16_t, 1>(static_cast<std::size_t>(g.k) * nr + 32);
+  std::uint16_t* store = scratch<std::uint16_t>(1, static_cast<std::size_t>(g.k) * nr + 32);
   auto* bp = reinterpret_cast<std::uint16_t*>((reinterpret_cast<std::uintptr_t>(store) + 63) & ~std::uintptr_t{63});
   if (sink.inexact) {  // counting: 16-column panels
     for (int j0 = col_begin; j0 < col_end; j0 += 16) {

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <vector>
 
 #include "mpsim/tensor/kernels/gemm_tile.hpp"
 
@@ -90,19 +89,10 @@ void tile_rows(int rows, const GemmView& g, int i0, int j0, int cols, const floa
   tile<R, Count>(g, i0, j0, cols, panel, s, sink);
 }
 
-// A per-thread array that only grows: reused by later calls on the same thread (no allocation,
-// no fresh pages); its contents on entry are whatever the last call left.
-template <class T, int Which>
-T* scratch(std::size_t count) {
-  thread_local std::vector<T> v;
-  if (v.size() < count) v.resize(count);
-  return v.data();
-}
-
 template <bool Count>
 void run(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, TileSink& sink) {
   constexpr int mr = Count ? rows_counting : rows_values;
-  float* storage = scratch<float, 0>(static_cast<std::size_t>(g.k) * nr + 8);
+  float* storage = scratch<float>(0, static_cast<std::size_t>(g.k) * nr + 8);
   float* panel = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(storage) + 31) & ~std::uintptr_t{31});
   for (int j0 = col_begin; j0 < col_end; j0 += nr) {
     const int cols = std::min(nr, col_end - j0);

@@ -12,7 +12,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "mpsim/tensor/kernels/gemm_tile.hpp"
 
@@ -41,15 +40,6 @@ void pack_a(const GemmView& g, int i0, int rows, int k0, int k1, int stride, flo
     const float* src = g.a + (i0 + r) * g.lda;
     for (int kk = k0; kk < k1; ++kk) panel[(kk - k0) * stride + r] = src[kk];
   }
-}
-
-// A per-thread array that only grows: reused by later calls on the same thread (no allocation,
-// no fresh pages); its contents on entry are whatever the last call left.
-template <class T, int Which>
-T* scratch(std::size_t count) {
-  thread_local std::vector<T> v;
-  if (v.size() < count) v.resize(count);
-  return v.data();
 }
 
 // k block: the B block (kc x 32 floats, 32 KiB) and the A rows' block (14 KiB) fit the 48 KiB L1.
@@ -181,13 +171,13 @@ void run(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, Til
   RangeState st;
   st.col_begin = col_begin, st.width = panels * nr;
   const std::size_t cells = static_cast<std::size_t>(g.m) * st.width;
-  if (g.k > kc) st.c0 = scratch<float, 0>(cells);
-  st.safe = scratch<__mmask16, 1>(cells / 16);
-  if (Count) st.err = scratch<std::uint32_t, 2>(cells);
+  if (g.k > kc) st.c0 = scratch<float>(0, cells);
+  st.safe = scratch<__mmask16>(1, cells / 16);
+  if (Count) st.err = scratch<std::uint32_t>(2, cells);
   const std::size_t panel_floats = static_cast<std::size_t>(kc) * nr;
-  float* storage = scratch<float, 3>(panel_floats * panels + 16);
+  float* storage = scratch<float>(3, panel_floats * panels + 16);
   float* packed = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(storage) + 63) & ~std::uintptr_t{63});
-  float* apanel = scratch<float, 4>(static_cast<std::size_t>(kc) * mr);
+  float* apanel = scratch<float>(4, static_cast<std::size_t>(kc) * mr);
   for (int k0 = 0; k0 < g.k; k0 += kc) {
     const int k1 = std::min(g.k, k0 + kc);
     for (int p = 0; p < panels; ++p) {

@@ -6,10 +6,23 @@
 // differently from dot(): each is a twin of one model, tested element by element.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace mpsim::kernels {
+
+// Per-thread scratch memory that only grows: reused by later calls on the same thread (no
+// allocation, no fresh pages); its contents on entry are whatever the last call left. `slot`
+// (0 .. scratch_slots - 1) tells one kernel's buffers apart; alignment 16 bytes. Defined in
+// scratch.cpp, compiled without ISA flags, so the per-ISA kernel files instantiate no library
+// code (std::vector) that the linker could pick for generic callers.
+inline constexpr int scratch_slots = 8;
+void* scratch_bytes(int slot, std::size_t bytes);
+template <class T>
+[[gnu::always_inline]] inline T* scratch(int slot, std::size_t count) {
+  return static_cast<T*>(scratch_bytes(slot, count * sizeof(T)));
+}
 
 struct GemmView {
   int m = 0, n = 0, k = 0;

@@ -16,7 +16,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "mpsim/tensor/kernels/gemm_tile.hpp"
 
@@ -177,21 +176,12 @@ T* aligned64(T* v) {
   return reinterpret_cast<T*>((reinterpret_cast<std::uintptr_t>(v) + 63) & ~std::uintptr_t{63});
 }
 
-// A per-thread array that only grows: reused by later calls on the same thread (no allocation,
-// no fresh pages); its contents on entry are whatever the last call left.
-template <class T, int Which>
-T* scratch(std::size_t count) {
-  thread_local std::vector<T> v;
-  if (v.size() < count) v.resize(count);
-  return v.data();
-}
-
 }  // namespace
 
 void sm90_avx512(const GemmView& g, int col_begin, int col_end, const SafeBounds& s, const TensorCoreParams& tp,
                  TileSink& sink) {
   // Exponents of A (m x k, row stride k), computed once per call.
-  std::int32_t* ea = scratch<std::int32_t, 0>(static_cast<std::size_t>(g.m) * g.k);
+  std::int32_t* ea = scratch<std::int32_t>(0, static_cast<std::size_t>(g.m) * g.k);
   for (int i = 0; i < g.m; ++i) {
     for (int kk = 0; kk < g.k; kk += 16) {
       const __mmask16 v = lanes(g.k - kk);
@@ -199,8 +189,8 @@ void sm90_avx512(const GemmView& g, int col_begin, int col_end, const SafeBounds
       _mm512_mask_storeu_epi32(ea + std::int64_t{i} * g.k + kk, v, e);
     }
   }
-  float* bp = aligned64(scratch<float, 1>(static_cast<std::size_t>(g.k) * nr + 16));
-  std::int32_t* ebp = aligned64(scratch<std::int32_t, 2>(static_cast<std::size_t>(g.k) * nr + 16));
+  float* bp = aligned64(scratch<float>(1, static_cast<std::size_t>(g.k) * nr + 16));
+  std::int32_t* ebp = aligned64(scratch<std::int32_t>(2, static_cast<std::size_t>(g.k) * nr + 16));
   for (int j0 = col_begin; j0 < col_end; j0 += nr) {
     const int cols = std::min(nr, col_end - j0);
     const __mmask16 v = lanes(cols);
