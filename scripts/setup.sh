@@ -11,7 +11,8 @@ packages=(
   catch2                           # tests
   libcli11-dev                     # the mpsim command line
   libbenchmark-dev                 # Google Benchmark
-  nlohmann-json3-dev               # JSON output
+  nlohmann-json3-dev               # JSON output, JSON precision-policy files
+  libtomlplusplus-dev              # TOML precision-policy files (train/)
   zlib1g-dev                       # zlib: reading gzip IDX files (data/)
   dataset-fashion-mnist            # Fashion-MNIST in /usr/share/datasets/fashion-mnist (FACTS.md 9)
 )
