@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The mpsim command line: one subcommand per cmd_*.{hpp,cpp} (formats, explain, testfloat, dot,
-// scaler, bench, validate). Exit status: 0 success, 1 a failure the command describes (malformed
+// scaler, bench, validate, train). Exit status: 0 success, 1 a failure the command describes (malformed
 // testfloat/dot input, a scaler raising at its minimum, a failing benchmark binary), 2 usage error
 // (unknown name, bad VALUE, missing argument), 3 `validate` without a GPU.
 #include <cstdio>
@@ -16,6 +16,7 @@
 #include "cmd_formats.hpp"
 #include "cmd_scaler.hpp"
 #include "cmd_testfloat.hpp"
+#include "cmd_train.hpp"
 #include "cmd_validate.hpp"
 
 namespace {
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   ValidateOptions validate;
   BenchOptions bench;
   ScalerOptions scaler;
+  TrainOptions train;
   CLI::App* formats_cmd = add_formats_command(app, formats);
   CLI::App* explain_cmd = add_explain_command(app, explain);
   CLI::App* testfloat_cmd = add_testfloat_command(app, testfloat);
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   CLI::App* validate_cmd = add_validate_command(app, validate);
   CLI::App* bench_cmd = add_bench_command(app, bench);
   CLI::App* scaler_cmd = add_scaler_command(app, scaler);
+  CLI::App* train_cmd = add_train_command(app, train);
 
   std::vector<std::string> args(argv, argv + argc);
   std::string accepted;
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
     if (validate_cmd->parsed()) return run_validate_command(validate, std::cout, std::cerr);
     if (bench_cmd->parsed()) return run_bench_command(bench, std::cout, std::cerr);
     if (scaler_cmd->parsed()) return run_scaler_command(scaler, std::cout, std::cerr);
+    if (train_cmd->parsed()) return run_train_command(train, std::cout, std::cerr);
   } catch (const CLI::Error& e) {
     return report(app, e);
   }
