@@ -57,5 +57,6 @@ void register_native();
 void register_ops();
 void register_convert();
 void register_scalar();
+void register_train();
 
 }  // namespace mpsim::bench

@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   mpsim::bench::register_ops();
   mpsim::bench::register_convert();
   mpsim::bench::register_scalar();
+  mpsim::bench::register_train();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

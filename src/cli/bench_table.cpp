@@ -77,6 +77,10 @@ std::vector<std::string> baseline_prefixes_of(std::string_view name) {
     }
     return {};
   }
+  if (family == "train" && parts.size() >= 4 && parts[2] != "fp32") {
+    // train/mlp_epoch/POLICY/threads:T against the fp32 epoch at the same thread count.
+    return {"train/" + std::string(parts[1]) + "/fp32/" + std::string(parts[3])};
+  }
   if ((family == "mpsim" || family == "Float") && parts.size() >= 5) {
     const std::string_view op = parts[1], data = parts[4];
     if (op == "add" || op == "mul" || op == "fma" || op == "div") return {"native/" + std::string(op) + "/" + std::string(data)};

@@ -48,6 +48,8 @@ TEST_CASE("every kernel family is paired with the baseline of the same size or d
   CHECK(baseline_prefixes_of("Float/fma/bfloat16/stochastic/normal/count_on") == Prefixes{"native/fma/normal"});
   CHECK(baseline_prefixes_of("mpsim/from_float/e4m3/toward_zero/normal") == Prefixes{"native/float_to_double/normal"});
   CHECK(baseline_prefixes_of("native/add/normal").empty());
+  CHECK(baseline_prefixes_of("train/mlp_epoch/amp-fp16/threads:2") == Prefixes{"train/mlp_epoch/fp32/threads:2"});
+  CHECK(baseline_prefixes_of("train/mlp_epoch/fp32/threads:1").empty());
   CHECK(baseline_prefixes_of("something/else").empty());
 }
 
