@@ -17,17 +17,21 @@ mkdir -p "$out"
 
 common=(--data "$data" --optimizer adam --lr 0.001 --batch 128 --seed 1 --threads "$threads" --quiet)
 runs=(
-  "mlp-fp32          --model mlp --epochs 15 --policy fp32"
-  "mlp-amp-fp16      --model mlp --epochs 15 --policy amp-fp16 --scaler pytorch"
-  "mlp-amp-bf16      --model mlp --epochs 15 --policy amp-bf16"
-  "mlp-pure-fp16     --model mlp --epochs 15 --policy pure-fp16 --scaler none"
-  "mlp-pure-fp16-ps  --model mlp --epochs 15 --policy pure-fp16 --scaler pytorch"
-  "mlp-pure-bf16     --model mlp --epochs 15 --policy pure-bf16"
-  "mlp-pure-bf16-sr  --model mlp --epochs 15 --policy pure-bf16-sr"
+  "mlp-fp32            --model mlp --epochs 15 --policy fp32"
+  "mlp-amp-fp16        --model mlp --epochs 15 --policy amp-fp16 --scaler pytorch"
+  "mlp-amp-bf16        --model mlp --epochs 15 --policy amp-bf16"
+  "mlp-fp8             --model mlp --epochs 15 --policy fp8"
+  "mlp-pure-bf16       --model mlp --epochs 15 --policy pure-bf16"
+  "mlp-pure-bf16-sr    --model mlp --epochs 15 --policy pure-bf16-sr"
   "mlp-pure-bf16-kahan --model mlp --epochs 15 --policy pure-bf16-kahan"
-  "mlp-fp8           --model mlp --epochs 15 --policy fp8"
-  "cnn-fp32          --model cnn --epochs 10 --policy fp32"
-  "cnn-amp-fp16      --model cnn --epochs 10 --policy amp-fp16 --scaler pytorch"
+  "mlp-pure-fp16-nan   --model mlp --epochs 1 --train-limit 2560 --policy pure-fp16 --scaler none"
+  "mlp-pure-fp16-eps4  --model mlp --epochs 15 --policy pure-fp16 --scaler none --eps 1e-4"
+  "mlp-pure-fp16-eps4-pytorch --model mlp --epochs 15 --policy pure-fp16 --scaler pytorch --eps 1e-4"
+  "mlp-sgd-fp32        --model mlp --epochs 10 --policy fp32 --optimizer sgd --lr 0.05 --momentum 0.9"
+  "mlp-sgd-pure-fp16   --model mlp --epochs 10 --policy pure-fp16 --scaler none --optimizer sgd --lr 0.05 --momentum 0.9"
+  "mlp-sgd-pure-fp16-sr --model mlp --epochs 10 --policy pure-fp16-sr --scaler none --optimizer sgd --lr 0.05 --momentum 0.9"
+  "cnn-fp32            --model cnn --epochs 10 --policy fp32"
+  "cnn-amp-fp16        --model cnn --epochs 10 --policy amp-fp16 --scaler pytorch"
 )
 
 run_one() {
@@ -47,12 +51,12 @@ for spec in "${runs[@]}"; do
 done
 wait
 echo
-printf '%-20s %10s %10s %8s %12s\n' run accuracy wall peakRSS_MB skipped
+printf '%-28s %10s %10s %8s %12s\n' run accuracy wall peakRSS_MB skipped
 for spec in "${runs[@]}"; do
   name=${spec%% *}
   acc=$(grep -o '"test_accuracy": [0-9.]*' "$out/$name/summary.json" 2>/dev/null | cut -d' ' -f2)
   skipped=$(grep -o '"skipped_steps": [0-9]*' "$out/$name/summary.json" 2>/dev/null | cut -d' ' -f2)
   wall=$(grep 'Elapsed (wall clock)' "$out/$name.time" 2>/dev/null | awk '{print $NF}')
   rss=$(grep 'Maximum resident' "$out/$name.time" 2>/dev/null | awk '{printf "%.0f", $NF / 1024}')
-  printf '%-20s %10s %10s %8s %12s\n' "$name" "${acc:-?}" "${wall:-?}" "${rss:-?}" "${skipped:-?}"
+  printf '%-28s %10s %10s %8s %12s\n' "$name" "${acc:-?}" "${wall:-?}" "${rss:-?}" "${skipped:-?}"
 done
