@@ -23,3 +23,10 @@ printf '0E00 0C00 3F800000\n' | "$mpsim" dot --in fp16 --model sm90
 echo '$ printf "0E00 0C00 3F800000\\n" | mpsim dot --in fp16 --model fp32-sequential'
 printf '0E00 0C00 3F800000\n' | "$mpsim" dot --in fp16 --model fp32-sequential
 run scaler --preset pytorch --interval 3 --steps 6 --overflow-at 2
+echo
+echo "# Three epochs of an MLP on the spirals set under amp-fp16 (fp16 compute, fp32 master weights,"
+echo "# PyTorch's dynamic loss scaler); the full Fashion-MNIST runs are in docs/results.md"
+run_dir=$(mktemp -d)
+trap 'rm -rf "$run_dir"' EXIT
+run train --data spirals --hidden 32,32 --epochs 3 --batch 64 --policy amp-fp16 --optimizer adam --lr 0.01 \
+  --quiet --out "$run_dir/run"

@@ -122,6 +122,8 @@ train::TrainingConfig load_training_config_file(const std::string& path) {
 CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   CLI::App* cmd = app.add_subcommand("train", "Train the MLP or CNN through the emulated arithmetic");
   o.command = cmd;
+  // An option given twice takes its last value, so scripts can append overrides to common flags.
+  cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   train::TrainingConfig& c = o.config;
   cmd->add_option("--config", o.config_file, "A .json or .toml file with config.json's keys; flags override it");
   cmd->add_option("--model", c.model, "mlp | cnn")->capture_default_str();
