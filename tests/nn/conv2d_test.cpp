@@ -125,8 +125,7 @@ TEST_CASE("nn: conv2d gives the same bits with 1 and 3 threads", "[nn][conv2d]")
   };
   EventCounts c1, c3;
   const auto one = run(1, c1), three = run(3, c3);
-  for (std::size_t t = 0; t < one.size(); ++t)
-    for (std::size_t i = 0; i < one[t].size(); ++i) REQUIRE(one[t].bits(i) == three[t].bits(i));
+  CHECK(same_bits(one, three));
   CHECK(c1 == c3);
 }
 

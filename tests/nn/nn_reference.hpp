@@ -118,4 +118,15 @@ inline double worst_error(const Vec& a, const Vec& b, double abs_tol, double rel
   return a.size() == b.size() ? worst : 1e300;
 }
 
+// Whether two lists of tensors hold the same shapes and the same bits, element for element.
+inline bool same_bits(const std::vector<mpsim::Tensor>& a, const std::vector<mpsim::Tensor>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t t = 0; t < a.size(); ++t) {
+    if (a[t].shape() != b[t].shape()) return false;
+    for (std::size_t i = 0; i < a[t].size(); ++i)
+      if (a[t].bits(i) != b[t].bits(i)) return false;
+  }
+  return true;
+}
+
 }  // namespace nn_reference
