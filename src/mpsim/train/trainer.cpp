@@ -167,12 +167,12 @@ Evaluation Trainer::evaluate(const data::Dataset& set) {
   return e;
 }
 
-Trainer::Snapshot Trainer::snapshot() const {
+Trainer::Snapshot Trainer::snapshot() {
   Snapshot s;
   s.next_step = next_step_;
   s.stochastic_index = context_.stochastic.next_index;
   s.scaler = scaler_.state();
-  for (const nn::Parameter* p : const_cast<nn::Sequential&>(model_).parameters()) s.parameters.push_back({p->name, p->value});
+  for (const nn::Parameter* p : model_.parameters()) s.parameters.push_back({p->name, p->value});
   s.optimizer = optimizer_->state();
   s.optimizer_steps = optimizer_->steps();
   if (fp8_) s.fp8 = fp8_->state();

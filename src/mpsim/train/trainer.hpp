@@ -76,7 +76,7 @@ class Trainer {
     std::int64_t optimizer_steps = 0;
     std::vector<NamedTensor> fp8;
   };
-  Snapshot snapshot() const;
+  Snapshot snapshot();  // not const: Sequential hands out its parameters only mutable
   // Throws std::invalid_argument when the snapshot does not fit this run's model and policy.
   void restore(const Snapshot& snapshot);
 
