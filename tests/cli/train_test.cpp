@@ -124,6 +124,13 @@ TEST_CASE("train reports bad arguments, bad config files and damaged checkpoints
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("unknown data set") != std::string::npos);
   fs::remove_all(dir);
+  r = run_mpsim({"train", "--data", "spirals", "--lr", "-1", "--out", dir.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("learning_rate") != std::string::npos);
+  r = run_mpsim({"train", "--data", "spirals", "--model", "cnn", "--quiet", "--out", dir.string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("28 x 28") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir));  // nothing written for a run that cannot start
   r = run_mpsim({"train", "--hidden", "32,x", "--out", dir.string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("'x'") != std::string::npos);

@@ -30,6 +30,15 @@ void check_config(const OptimizerConfig& c) {
 
 }  // namespace
 
+std::string validate(const OptimizerConfig& config) {
+  try {
+    check_config(config);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return {};
+}
+
 OptimizerKind optimizer_kind(std::string_view name) {
   if (name == "sgd") return OptimizerKind::sgd;
   if (name == "adam") return OptimizerKind::adam;

@@ -29,6 +29,9 @@ struct OptimizerConfig {
   double epsilon = 1e-8;
 };
 
+// Empty when the config is usable, else what is wrong ("learning_rate must be finite and >= 0, ...").
+std::string validate(const OptimizerConfig& config);
+
 // "sgd", "adam", "adamw" (std::invalid_argument otherwise).
 OptimizerKind optimizer_kind(std::string_view name);
 std::string_view optimizer_name(OptimizerKind kind);

@@ -227,13 +227,13 @@ TrainingConfig read_run_config(const fs::path& dir) {
 
 RunSummary start_run(const TrainingConfig& config, const data::TrainTest& sets, const fs::path& dir,
                      const RunHooks& hooks) {
+  Trainer t(config, sets.train);  // checks the config and data before anything is written
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error(dir.string() + ": cannot create the run directory: " + ec.message());
   if (fs::exists(dir / "config.json")) {
     throw std::runtime_error(dir.string() + ": already holds a run (config.json); continue it with --resume or pick another --out");
   }
-  Trainer t(config, sets.train);
   RunState s{dir, to_json(config), {}, {}, {}, false};
   data::write_file_atomically(dir / "policy.json", to_json(t.policy()));
   data::write_file_atomically(dir / "config.json", s.config_json);

@@ -70,7 +70,7 @@ std::string TrainingConfig::problem() const {
   if (threads < 1 || threads > 256) return "threads must lie in [1, 256]";
   if (checkpoint_every < 0) return "checkpoint_every must not be negative";
   if (!(scale >= 0) || !std::isfinite(scale)) return "scale must be a finite number >= 0";
-  return {};
+  return validate(optimizer);
 }
 
 std::string to_json(const TrainingConfig& config) { return as_json(config).dump(2) + "\n"; }
