@@ -183,7 +183,9 @@ int run_validate_command(const ValidateOptions& options, std::ostream& out, std:
                                {"driver", device->driver_version},
                                {"driver_cuda", version_string(device->driver_cuda_version)},
                                {"runtime_cuda", version_string(device->runtime_version)}}},
-                             {"environment", "nvidia_env (canonical NaN 0x7FFF / 0x7FFFFFFF, gradual underflow)"},
+                             {"environment", "nvidia_sm90_env (canonical NaN 0x7FFF / 0x7FFFFFFF, gradual underflow, "
+                                             "neg/abs NaN as an addition, bf16 -> f32 NaN bits kept, "
+                                             "E4M3 overflow NaN signed)"},
                              {"suites", suites_json},
                              {"total_mismatches", total},
                              {"wall_seconds", wall}};

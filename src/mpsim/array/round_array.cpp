@@ -122,7 +122,9 @@ ArrayOutcome round_floats(const Format& to, const Env& env, std::span<const floa
   ArrayOutcome outcome;
   const std::size_t n = in.size();
   const std::optional<Target> target = simd_target(to);
-  const bool simd = isa != Isa::portable && target && env.stochastic_bits >= 1 && env.stochastic_bits <= 32;
+  // The kernels make E4M3's overflow NaN by the NaN policy: OverflowNanSign::of_value goes portable.
+  const bool simd = isa != Isa::portable && target && env.stochastic_bits >= 1 && env.stochastic_bits <= 32 &&
+                    env.overflow_nan_sign == OverflowNanSign::by_nan_policy;
   if (!simd) {
     array_detail::round_portable(to, env, in.data(), out, 0, n, draws, count, outcome);
     return outcome;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // fp16 and bf16 add, sub, mul, div over all 2^32 operand pairs: the `_rn` intrinsics (never
-// contracted into an fma, FACTS.md 1) and `__hdiv` against the emulator under nvidia_env.
+// contracted into an fma, FACTS.md 1) and `__hdiv` against the emulator under nvidia_sm90_env.
 #include "mpsim/cuda/native16.cuh"
 #include "mpsim/cuda/suites.hpp"
 #include "mpsim/cuda/sweep.cuh"
@@ -14,8 +14,8 @@ namespace {
 enum class BinaryOp { add, sub, mul, div };
 
 // Case index i = a << 16 | b: a is the high half, b the low half.
-// `env` is the emulator's environment: nvidia_env, or ieee_env for the self-check.
-template <class T, BinaryOp op, const Env& emulator_env = nvidia_env>
+// `env` is the emulator's environment: nvidia_sm90_env, or ieee_env for the self-check.
+template <class T, BinaryOp op, const Env& emulator_env = nvidia_sm90_env>
 struct BinaryCase {
   using N = Native16<T>;
   static constexpr Format result_format() { return N::format(); }
@@ -56,17 +56,21 @@ SuiteReport run_ieee_nan_self_check(int max_mismatches) {
 
 void add_arith_suites(std::vector<Suite>& out) {
   const char* pairs = "all 2^32 pairs";
-  out.push_back({"fp16.add", "__hadd_rn", "add(binary16, a, b, nvidia_env)", pairs, 2, 4, 4, run<__half, BinaryOp::add>});
-  out.push_back({"fp16.sub", "__hsub_rn", "sub(binary16, a, b, nvidia_env)", pairs, 2, 4, 4, run<__half, BinaryOp::sub>});
-  out.push_back({"fp16.mul", "__hmul_rn", "mul(binary16, a, b, nvidia_env)", pairs, 2, 4, 4, run<__half, BinaryOp::mul>});
-  out.push_back({"fp16.div", "__hdiv", "div(binary16, a, b, nvidia_env)", pairs, 2, 4, 4, run<__half, BinaryOp::div>});
-  out.push_back({"bf16.add", "__hadd_rn", "add(bfloat16, a, b, nvidia_env)", pairs, 2, 4, 4,
+  out.push_back({"fp16.add", "__hadd_rn", "add(binary16, a, b, nvidia_sm90_env)",
+                 pairs, 2, 4, 4, run<__half, BinaryOp::add>});
+  out.push_back({"fp16.sub", "__hsub_rn", "sub(binary16, a, b, nvidia_sm90_env)",
+                 pairs, 2, 4, 4, run<__half, BinaryOp::sub>});
+  out.push_back({"fp16.mul", "__hmul_rn", "mul(binary16, a, b, nvidia_sm90_env)",
+                 pairs, 2, 4, 4, run<__half, BinaryOp::mul>});
+  out.push_back({"fp16.div", "__hdiv", "div(binary16, a, b, nvidia_sm90_env)",
+                 pairs, 2, 4, 4, run<__half, BinaryOp::div>});
+  out.push_back({"bf16.add", "__hadd_rn", "add(bfloat16, a, b, nvidia_sm90_env)", pairs, 2, 4, 4,
                  run<__nv_bfloat16, BinaryOp::add>});
-  out.push_back({"bf16.sub", "__hsub_rn", "sub(bfloat16, a, b, nvidia_env)", pairs, 2, 4, 4,
+  out.push_back({"bf16.sub", "__hsub_rn", "sub(bfloat16, a, b, nvidia_sm90_env)", pairs, 2, 4, 4,
                  run<__nv_bfloat16, BinaryOp::sub>});
-  out.push_back({"bf16.mul", "__hmul_rn", "mul(bfloat16, a, b, nvidia_env)", pairs, 2, 4, 4,
+  out.push_back({"bf16.mul", "__hmul_rn", "mul(bfloat16, a, b, nvidia_sm90_env)", pairs, 2, 4, 4,
                  run<__nv_bfloat16, BinaryOp::mul>});
-  out.push_back({"bf16.div", "__hdiv", "div(bfloat16, a, b, nvidia_env)", pairs, 2, 4, 4,
+  out.push_back({"bf16.div", "__hdiv", "div(bfloat16, a, b, nvidia_sm90_env)", pairs, 2, 4, 4,
                  run<__nv_bfloat16, BinaryOp::div>});
   out.push_back({"selftest.fp16.add.ieee_nan", "__hadd_rn", "add(binary16, a, b, ieee_env): must differ in NaN patterns",
                  pairs, 2, 4, 4, run_ieee_nan_self_check, true});

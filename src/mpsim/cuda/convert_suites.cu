@@ -9,6 +9,11 @@
 namespace mpsim::cuda {
 namespace {
 
+constexpr Env with_rounding(Env env, Rounding mode) {
+  env.rounding = mode;
+  return env;
+}
+
 template <class T, Rounding mode>
 struct FromFloatCase {
   using N = Native16<T>;
@@ -31,7 +36,7 @@ struct FromFloatCase {
   __device__ static std::uint32_t emulated(const Operands& in) {
     constexpr Format f = N::format();
     constexpr Format f32 = binary32;
-    constexpr Env env{.rounding = mode, .nan = NanPolicy::canonical};  // nvidia_env with this mode
+    constexpr Env env = with_rounding(nvidia_sm90_env, mode);
     return static_cast<std::uint32_t>(mpsim::convert(f, f32, in.v[0], env).bits);
   }
 };
@@ -46,12 +51,13 @@ SuiteReport run(int max_mismatches) {
 void add_convert_suites(std::vector<Suite>& out) {
   const char* all = "all 2^32 float32 patterns";
   using R = Rounding;
-  out.push_back({"f32.to_fp16.rn", "__float2half_rn", "convert(binary16, binary32, x, nvidia_env)", all, 1, 8, 4,
+  out.push_back({"f32.to_fp16.rn", "__float2half_rn", "convert(binary16, binary32, x, nvidia_sm90_env)", all, 1, 8, 4,
                  run<__half, R::nearest_even>});
   out.push_back({"f32.to_fp16.rz", "__float2half_rz", "... rounding toward_zero", all, 1, 8, 4, run<__half, R::toward_zero>});
   out.push_back({"f32.to_fp16.rd", "__float2half_rd", "... rounding downward", all, 1, 8, 4, run<__half, R::downward>});
   out.push_back({"f32.to_fp16.ru", "__float2half_ru", "... rounding upward", all, 1, 8, 4, run<__half, R::upward>});
-  out.push_back({"f32.to_bf16.rn", "__float2bfloat16_rn", "convert(bfloat16, binary32, x, nvidia_env)", all, 1, 8, 4,
+  out.push_back({"f32.to_bf16.rn", "__float2bfloat16_rn", "convert(bfloat16, binary32, x, nvidia_sm90_env)", all,
+                 1, 8, 4,
                  run<__nv_bfloat16, R::nearest_even>});
   out.push_back({"f32.to_bf16.rz", "__float2bfloat16_rz", "... rounding toward_zero", all, 1, 8, 4,
                  run<__nv_bfloat16, R::toward_zero>});

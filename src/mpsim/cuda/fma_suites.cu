@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // __hfma (fma.rn.f16 / fma.rn.bf16, one rounding) on 2^30 uniform and 2^30 adversarial
-// triples per format (fma_triples.hpp), against fma(format, a, b, c, nvidia_env).
+// triples per format (fma_triples.hpp), against fma(format, a, b, c, nvidia_sm90_env).
 #include "mpsim/cuda/fma_triples.hpp"
 #include "mpsim/cuda/native16.cuh"
 #include "mpsim/cuda/suites.hpp"
@@ -24,7 +24,7 @@ struct FmaCase {
   }
   __device__ static std::uint32_t emulated(const Operands& in) {
     constexpr Format f = N::format();
-    constexpr Env env = nvidia_env;
+    constexpr Env env = nvidia_sm90_env;
     return static_cast<std::uint32_t>(mpsim::fma(f, in.v[0], in.v[1], in.v[2], env).bits);
   }
 };
@@ -38,8 +38,9 @@ SuiteReport run(int max_mismatches) {
 
 void add_fma_suites(std::vector<Suite>& out) {
   const char* triples = "2^30 uniform + 2^30 adversarial triples (Philox4x32-10)";
-  out.push_back({"fp16.fma", "__hfma", "fma(binary16, a, b, c, nvidia_env)", triples, 3, 4, 4, run<__half>});
-  out.push_back({"bf16.fma", "__hfma", "fma(bfloat16, a, b, c, nvidia_env)", triples, 3, 4, 4, run<__nv_bfloat16>});
+  out.push_back({"fp16.fma", "__hfma", "fma(binary16, a, b, c, nvidia_sm90_env)", triples, 3, 4, 4, run<__half>});
+  out.push_back({"bf16.fma", "__hfma", "fma(bfloat16, a, b, c, nvidia_sm90_env)", triples, 3, 4, 4,
+                 run<__nv_bfloat16>});
 }
 
 }  // namespace mpsim::cuda

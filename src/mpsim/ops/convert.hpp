@@ -19,6 +19,16 @@ MPSIM_HD constexpr Result convert_unpacked(const Format& to, const Env& env, con
   return with_events(round_to_format(to, env, exact_of(a), random), events);
 }
 
+// A bfloat16 NaN carried into binary32 under WideningNan::keep_bits: the bits shifted up by 16
+// (NVIDIA __bfloat162float), signaling NaNs unquieted, no flag.
+//
+//   bfloat16  S EEEEEEEE FFFFFFF                   0x7FA0 (sNaN)      0xFFC1
+//   binary32  S EEEEEEEE FFFFFFF 0000000000000000  0x7FA00000 (sNaN)  0xFFC10000
+MPSIM_HD constexpr bool keeps_nan_bits(const Format& to, const Format& from, const Env& env, const Unpacked& a) {
+  constexpr Format bf16 = bfloat16, f32 = binary32;  // local copies: device code may not use the host constants
+  return is_nan(a.kind) && env.bfloat16_to_binary32_nan == WideningNan::keep_bits && from == bf16 && to == f32;
+}
+
 }  // namespace detail
 
 // The value `bits` of format `from`, rounded into format `to`.
@@ -26,6 +36,7 @@ MPSIM_HD constexpr Result convert(const Format& to, const Format& from, std::uin
                          std::uint32_t random = 0) {
   std::uint8_t ev = 0;
   const Unpacked u = detail::read_operand(from, env, bits, ev, event::flushed_input_a);  // sets ev: read it first
+  if (detail::keeps_nan_bits(to, from, env, u)) return {(bits & from.storage_mask()) << 16, 0, 0};
   return detail::convert_unpacked(to, env, u, ev, random);
 }
 

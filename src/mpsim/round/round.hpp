@@ -111,12 +111,23 @@ constexpr bool saturates(const Format& f, const Env& env) {
          (!f.infinities && !f.has_nan());
 }
 
+// The NaN that stands for an infinity of sign `sign` in a format without infinities that does
+// not saturate (OCP OFP8 non-saturating mode), by Env::overflow_nan_sign:
+//
+//   by_nan_policy: quiet_nan_from(sign, all-ones payload)   E4M3 propagate: S.1111.111, canonical: 0.1111.111
+//   of_value:      the same NaN with its sign bit = sign    E4M3 either policy: S.1111.111
+constexpr std::uint64_t overflow_nan(const Format& f, const Env& env, bool sign) {
+  const std::uint64_t by_policy = quiet_nan_from(f, env, sign, ~std::uint64_t{0} >> 12);
+  if (env.overflow_nan_sign == OverflowNanSign::by_nan_policy) return by_policy;
+  return (by_policy & ~f.sign_mask()) | pack_zero(f, sign);
+}
+
 // An infinite result (from infinite operands, or a finite overflow that rounds to inf).
 // A format without infinities gives NaN, or the largest finite value when saturating.
 constexpr Result pack_infinity(const Format& f, const Env& env, bool sign) {
   if (f.infinities && !saturates(f, env)) return {pack_zero(f, sign) | f.infinity_bits(), 0, 0};
   if (saturates(f, env)) return {largest_finite(f, sign), flag::overflow | flag::inexact, event::overflowed};
-  return {quiet_nan_from(f, env, sign, ~std::uint64_t{0} >> 12), flag::invalid, event::nan_created};
+  return {overflow_nan(f, env, sign), flag::invalid, event::nan_created};
 }
 
 // Rounds the nonzero exact value x into format f under env. `random` is used only by
@@ -170,7 +181,7 @@ MPSIM_HD constexpr Result round_to_format(const Format& f, const Env& env, const
     } else if (f.infinities) {
       o.bits = pack_zero(f, x.sign) | f.infinity_bits();
     } else {  // OCP non-saturating mode: overflow of a format without inf gives NaN
-      o.bits = quiet_nan_from(f, env, x.sign, ~std::uint64_t{0} >> 12);
+      o.bits = overflow_nan(f, env, x.sign);
       o.events |= event::nan_created;
     }
     return o;
