@@ -22,6 +22,7 @@
 
 #include "mpsim/format/named_formats.hpp"
 #include "mpsim/instrument/counters.hpp"
+#include "mpsim/nn/probe.hpp"
 #include "mpsim/scalar/context.hpp"
 #include "mpsim/tensor/accumulation_model.hpp"
 #include "mpsim/tensor/matmul.hpp"
@@ -66,6 +67,7 @@ struct Pass {
   bool keep_for_backward = true;        // false: evaluation only, nothing cached
   CounterRegistry* registry = nullptr;  // set: Sequential files each layer's events under
   std::int64_t step = -1;               //   {"<layer>/forward" or "<layer>/backward", step}
+  TensorProbe* probe = nullptr;         // set: Sequential shows it every layer's tensors (probe.hpp)
 
   Operand operand(std::string_view key, const Tensor& x, const Format& to);
 };

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 namespace mpsim::nn {
 namespace {
@@ -38,6 +39,12 @@ class InputGradientOff {
   bool saved_;
 };
 
+// The probe role of a parameter's gradient: "fc1.weight" -> "weight_gradient" (probe.hpp).
+std::string gradient_role(const std::string& parameter_name) {
+  const std::size_t dot = parameter_name.rfind('.');
+  return (dot == std::string::npos ? parameter_name : parameter_name.substr(dot + 1)) + "_gradient";
+}
+
 }  // namespace
 
 Layer& Sequential::add(std::unique_ptr<Layer> layer) {
@@ -55,6 +62,7 @@ Tensor Sequential::forward(const Tensor& x, Pass& pass) {
   for (const auto& layer : layers_) {
     const LayerCounters scope(pass, *layer, "/forward");
     y = layer->forward(y ? *y : x, pass);
+    if (pass.probe) pass.probe->observe(layer->name(), probe_role::activation, *y);
   }
   return y ? std::move(*y) : x;
 }
@@ -75,7 +83,13 @@ Tensor Sequential::backward(const Tensor& grad, Pass& pass) {
     Layer& layer = *layers_[i];
     const LayerCounters scope(pass, layer, "/backward");
     const InputGradientOff off(layer, !input_gradient_ && i == first);
+    if (pass.probe) pass.probe->observe(layer.name(), probe_role::grad_output, g ? *g : grad);
     g = layer.backward(g ? *g : grad, pass);
+    if (pass.probe) {
+      if (layer.input_gradient() || layer.parameters().empty())
+        pass.probe->observe(layer.name(), probe_role::grad_input, *g);
+      for (const Parameter* p : layer.parameters()) pass.probe->observe(layer.name(), gradient_role(p->name), p->grad);
+    }
   }
   if (!input_gradient_) return Tensor(*pass.precision.gradients, input_shape_);
   return g ? std::move(*g) : grad;

@@ -2,7 +2,9 @@
 // Sequential: layers applied in order; backward in reverse. When the Pass carries a
 // CounterRegistry, each layer's events are filed under {"<layer>/forward", step} or
 // {"<layer>/backward", step} (the context's counters pointer is switched around the layer and
-// restored afterwards, also when the layer throws).
+// restored afterwards, also when the layer throws). When the Pass carries a TensorProbe, it
+// observes each layer's output, the gradients each layer receives and returns, and each
+// parameter gradient (probe.hpp).
 #pragma once
 
 #include <memory>

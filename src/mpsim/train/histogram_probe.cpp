@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// HistogramProbe (histogram_probe.hpp).
+#include "mpsim/train/histogram_probe.hpp"
+
+namespace mpsim::train {
+namespace {
+
+// A CSV field: as is, or in double quotes (quotes doubled) when it holds a comma, quote or newline.
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+void HistogramProbe::observe(std::string_view layer, std::string_view role, const Tensor& t) {
+  auto key = std::make_pair(std::string(layer), std::string(role));
+  auto it = index_.find(key);
+  if (it == index_.end()) {
+    it = index_.emplace(key, entries_.size()).first;
+    entries_.push_back({std::move(key.first), std::move(key.second), {}});
+  }
+  entries_[it->second].histogram.record(t.values());
+}
+
+const Log2Histogram* HistogramProbe::find(std::string_view layer, std::string_view role) const {
+  const auto it = index_.find({std::string(layer), std::string(role)});
+  return it == index_.end() ? nullptr : &entries_[it->second].histogram;
+}
+
+void HistogramProbe::clear() {
+  entries_.clear();
+  index_.clear();
+}
+
+std::string HistogramProbe::csv_header(bool with_step) {
+  return std::string(with_step ? "step," : "") + "layer,role," + std::string(Log2Histogram::csv_header());
+}
+
+void HistogramProbe::append_csv_rows(std::string& out, std::int64_t step) const {
+  for (const Entry& e : entries_) {
+    std::string prefix = step >= 0 ? std::to_string(step) + "," : std::string();
+    prefix += csv_field(e.layer) + "," + csv_field(e.role) + ",";
+    e.histogram.append_csv_rows(out, prefix);
+  }
+}
+
+std::string HistogramProbe::to_csv() const {
+  std::string out = csv_header() + "\n";
+  append_csv_rows(out);
+  return out;
+}
+
+}  // namespace mpsim::train
