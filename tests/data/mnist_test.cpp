@@ -10,6 +10,7 @@
 #include "idx_files.hpp"
 #include "mpsim/data/error.hpp"
 #include "mpsim/data/mnist.hpp"
+#include "mpsim/data/named_sets.hpp"
 
 using namespace mpsim::data;
 using namespace mpsim::data::test;
@@ -142,4 +143,24 @@ TEST_CASE("Fashion-MNIST loads 60000 + 10000 balanced 28x28 images with known va
   CHECK(image_sum(train, 59999) == 16684);
   CHECK(image_sum(test, 0) == 33456);
   CHECK(image_sum(test, 9999) == 24390);
+}
+
+TEST_CASE("a directory of MNIST-format IDX files loads by name, .gz preferred, limits applied", "[data][mnist]") {
+  ScratchDir dir("named-dir");
+  write_gzip(dir / "train-images-idx3-ubyte.gz", idx_images(3, 1, 2, {0, 255, 51, 102, 153, 204}));
+  write_plain(dir / "train-images-idx3-ubyte", idx_images(1, 1, 2, {0, 0}));  // the .gz wins
+  write_plain(dir / "train-labels-idx1-ubyte", idx_labels({2, 0, 1}));
+  write_plain(dir / "t10k-images-idx3-ubyte", idx_images(2, 1, 2, {1, 2, 3, 4}));
+  write_gzip(dir / "t10k-labels-idx1-ubyte.gz", idx_labels({0, 1}));
+  TrainTest t = load_named_sets(dir.path.string(), 0);
+  CHECK(t.train.count == 3);
+  CHECK(t.test.count == 2);
+  t = load_named_sets(dir.path.string(), 0, 2, 1);
+  CHECK(t.train.count == 2);
+  CHECK(t.train.labels == std::vector<int>{2, 0});
+  CHECK(t.test.inputs.size() == 2);
+  std::filesystem::remove(dir / "t10k-labels-idx1-ubyte.gz");
+  CHECK_THAT(error_of([&] { load_named_sets(dir.path.string(), 0); }),
+             Contains("neither t10k-labels-idx1-ubyte.gz nor t10k-labels-idx1-ubyte exists"));
+  CHECK_THAT(error_of([&] { load_named_sets("no-such-set", 0); }), Contains("unknown data set 'no-such-set'"));
 }

@@ -38,13 +38,18 @@ Dataset load_idx_pair(const std::filesystem::path& images_path, const std::files
   return set;
 }
 
-namespace {
-
-// DIR/NAME.gz, else DIR/NAME; neither: the install hint.
-std::filesystem::path find_file(const std::filesystem::path& dir, const std::string& name) {
+std::optional<std::filesystem::path> find_idx_file(const std::filesystem::path& dir, const std::string& name) {
   std::error_code ec;
   for (const auto& candidate : {dir / (name + ".gz"), dir / name})
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+  return std::nullopt;
+}
+
+namespace {
+
+// find_idx_file, or the install hint.
+std::filesystem::path find_file(const std::filesystem::path& dir, const std::string& name) {
+  if (std::optional<std::filesystem::path> file = find_idx_file(dir, name)) return *file;
   throw DataError("Fashion-MNIST not found: " + (dir / (name + ".gz")).string() +
                   " is missing; install the Debian package dataset-fashion-mnist with scripts/setup.sh"
                   " (or pass the directory that holds the four IDX files)");

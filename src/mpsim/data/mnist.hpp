@@ -5,6 +5,8 @@
 
 #include <array>
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "mpsim/data/dataset.hpp"
@@ -27,6 +29,10 @@ struct TrainTest {
 // numbers of images and labels differ.
 Dataset load_idx_pair(const std::filesystem::path& images_path, const std::filesystem::path& labels_path,
                       int num_classes = 10);
+
+// DIR/NAME.gz if it is a file, else DIR/NAME if it is one, else nothing: where an IDX file of
+// that name lies (gzip preferred, as Debian ships them).
+std::optional<std::filesystem::path> find_idx_file(const std::filesystem::path& dir, const std::string& name);
 
 // Fashion-MNIST's 60,000 training and 10,000 test images from `dir` (each file NAME.gz, or NAME
 // uncompressed). Checks 28 x 28 images, the counts, and the class balance (6,000 per class in

@@ -12,9 +12,7 @@ namespace mpsim::data {
 namespace {
 
 std::filesystem::path file_in(const std::filesystem::path& dir, const std::string& name) {
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(dir / (name + ".gz"), ec)) return dir / (name + ".gz");
-  if (std::filesystem::is_regular_file(dir / name, ec)) return dir / name;
+  if (std::optional<std::filesystem::path> file = find_idx_file(dir, name)) return *file;
   throw DataError(dir.string() + ": neither " + name + ".gz nor " + name + " exists");
 }
 
