@@ -56,6 +56,8 @@ bool any_non_finite(const std::vector<nn::Parameter*>& parameters, const Unscale
   return false;
 }
 
+// A batch of `count` samples of `set` as the model takes it (evaluation sets have the training
+// set's sample size: evaluate() checks).
 Shape sample_shape(const TrainingConfig& config, const data::Dataset& set, std::size_t count) {
   if (config.model == "cnn") return {static_cast<std::int64_t>(count), 1, 28, 28};
   return {static_cast<std::int64_t>(count), static_cast<std::int64_t>(set.input_size())};
@@ -155,10 +157,8 @@ Evaluation Trainer::evaluate(const data::Dataset& set) {
     indices.resize(count);
     for (std::size_t i = 0; i < count; ++i) indices[i] = first + i;
     data::gather(set, indices, batch);
-    Tensor x(binary32, sample_shape(config_, set, count));
-    std::copy(batch.inputs.begin(), batch.inputs.end(), x.values().begin());
     nn::SoftmaxCrossEntropy loss;
-    const float batch_loss = loss.forward(model_.forward(x, pass), batch.labels, pass);
+    const float batch_loss = loss.forward(model_.forward(input_tensor(batch), pass), batch.labels, pass);
     e.mean_loss += static_cast<double>(batch_loss) * static_cast<double>(count);
     e.correct += loss.correct(batch.labels);
     e.samples += count;
