@@ -148,6 +148,12 @@ CLI::App* add_train_command(CLI::App& app, TrainOptions& o) {
   cmd->add_option("--threads", c.threads, "Threads for matrix products (never changes a result bit)")->capture_default_str();
   cmd->add_flag("--no-count", o.no_count, "Do not count rounding events (the steps.csv event columns stay 0)");
   cmd->add_option("--checkpoint-every", c.checkpoint_every, "Steps between checkpoints (0: at epoch ends only)");
+  cmd->add_option("--probe-every", c.probe_every,
+                  "Probe every N-th step (step % N == 0): histograms.csv of every layer's tensors (0: off)");
+  cmd->add_flag("--shadow", c.probe_shadow,
+                "With --probe-every: run each probed step again in binary32 and write what it lost to shadow.csv");
+  cmd->add_flag("--lost-updates", c.probe_lost_updates,
+                "With --probe-every: count weight updates w + u == w of each probed step in updates.csv");
   cmd->add_option("--out", o.out, "Run directory to create (config.json, steps.csv, epochs.csv, checkpoint.bin, summary.json)");
   cmd->add_option("--resume", o.resume, "Continue the run in this directory from its checkpoint (other options ignored but --threads)");
   cmd->add_flag("--quiet", o.quiet, "No progress bar");
@@ -184,6 +190,9 @@ int run_train_command(TrainOptions& o, std::ostream& out, std::ostream& err) {
       if (given("--seed")) config.seed = f.seed;
       if (given("--threads")) config.threads = f.threads;
       if (given("--checkpoint-every")) config.checkpoint_every = f.checkpoint_every;
+      if (given("--probe-every")) config.probe_every = f.probe_every;
+      if (given("--shadow")) config.probe_shadow = true;
+      if (given("--lost-updates")) config.probe_lost_updates = true;
       if (given("--hidden")) config.hidden = parse_widths(o.hidden);
       if (given("--optimizer")) config.optimizer.kind = train::optimizer_kind(o.optimizer);
       if (given("--no-count")) config.count = false;

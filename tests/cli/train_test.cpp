@@ -10,6 +10,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -41,7 +43,15 @@ std::string contents(const fs::path& file) {
 std::vector<std::string> long_run(const fs::path& dir) {
   return {"train", "--data", "spirals", "--hidden", "128,128", "--epochs", "3", "--batch", "8",
           "--policy", "amp-fp16", "--optimizer", "adam", "--lr", "0.003", "--seed", "11",
-          "--checkpoint-every", "25", "--quiet", "--out", dir.string()};
+          "--checkpoint-every", "25", "--probe-every", "7", "--shadow", "--lost-updates", "--quiet", "--out", dir.string()};
+}
+
+std::vector<std::string> fields_of(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string f;
+  while (std::getline(in, f, ',')) fields.push_back(f);
+  return fields;
 }
 
 }  // namespace
@@ -69,6 +79,44 @@ TEST_CASE("a small spirals run writes every file of its run directory", "[cli][t
   const auto again = run_mpsim({"train", "--data", "spirals", "--quiet", "--out", dir.string()});
   CHECK(again.exit_code == 1);
   CHECK(again.err.find("already holds a run") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a run with probes writes histograms.csv, shadow.csv and updates.csv", "[cli][train][probe]") {
+  const fs::path dir = fresh_dir("probes");
+  const auto r = run_mpsim({"train", "--data", "spirals", "--hidden", "32,32", "--epochs", "2", "--batch", "64",
+                            "--policy", "pure-bf16", "--probe-every", "10", "--shadow", "--lost-updates", "--quiet",
+                            "--out", dir.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contents(dir / "config.json").find("\"probe_every\": 10") != std::string::npos);
+  // 94 steps: steps 0, 10, ..., 90 are probed.
+  const std::vector<std::string> shadow = mpsim::test::lines_of(contents(dir / "shadow.csv"));
+  const std::vector<std::string> updates = mpsim::test::lines_of(contents(dir / "updates.csv"));
+  const std::vector<std::string> histograms = mpsim::test::lines_of(contents(dir / "histograms.csv"));
+  REQUIRE(shadow.size() > 1);
+  CHECK(shadow[0] == "step,layer,role,values,shadow_nonzero,lost_to_zero,to_nonfinite");
+  CHECK(updates[0] == "step,parameter,elements,nonzero_updates,lost_updates");
+  CHECK(histograms[0] == "step,layer,role,bin,exponent,lower_edge,count,positive,negative");
+  CHECK(updates.size() == 1 + 10 * 6);  // 3 linear layers: 6 parameters per probed step
+  std::map<std::string, std::uint64_t> values, counted;  // "step,layer,role"
+  std::set<std::string> steps;
+  for (std::size_t i = 1; i < shadow.size(); ++i) {
+    const auto f = fields_of(shadow[i]);
+    REQUIRE(f.size() == 7);
+    steps.insert(f[0]);
+    CHECK(std::stoll(f[0]) % 10 == 0);
+    values[f[0] + "," + f[1] + "," + f[2]] = std::stoull(f[3]);
+    CHECK(std::stoull(f[5]) <= std::stoull(f[4]));
+  }
+  CHECK(steps.size() == 10);
+  for (std::size_t i = 1; i < histograms.size(); ++i) {
+    const auto f = fields_of(histograms[i]);
+    REQUIRE(f.size() == 9);
+    CHECK(f[6] != "0");  // empty bins are left out
+    counted[f[0] + "," + f[1] + "," + f[2]] += std::stoull(f[6]);
+  }
+  CHECK(counted == values);  // each histogram sums to the values its shadow row compared
   fs::remove_all(dir);
 }
 
@@ -103,12 +151,20 @@ TEST_CASE("a run killed with SIGKILL and resumed ends bit-identical to an uninte
   CHECK(contents(killed / "checkpoint.bin") == contents(whole / "checkpoint.bin"));
   CHECK(contents(killed / "steps.csv") == contents(whole / "steps.csv"));
   CHECK(contents(killed / "config.json") == contents(whole / "config.json"));
+  for (const char* probe_file : {"histograms.csv", "shadow.csv", "updates.csv"}) {
+    INFO(probe_file);
+    CHECK(contents(killed / probe_file).size() > 200);
+    CHECK(contents(killed / probe_file) == contents(whole / probe_file));
+  }
   fs::remove_all(whole);
   fs::remove_all(killed);
 }
 
 TEST_CASE("train reports bad arguments, bad config files and damaged checkpoints clearly", "[cli][train]") {
   CHECK(run_mpsim({"train", "--data", "spirals"}).exit_code == 2);  // neither --out nor --resume
+  const auto no_period = run_mpsim({"train", "--data", "spirals", "--shadow", "--out", fresh_dir("shadow").string()});
+  CHECK(no_period.exit_code == 2);
+  CHECK(no_period.err.find("probe_every") != std::string::npos);
   const fs::path dir = fresh_dir("bad");
   auto r = run_mpsim({"train", "--model", "rnn", "--out", dir.string()});
   CHECK(r.exit_code == 2);

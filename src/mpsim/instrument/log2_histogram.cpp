@@ -85,10 +85,11 @@ std::uint64_t Log2Histogram::total() const {
   return sum;
 }
 
-void Log2Histogram::append_csv_rows(std::string& out, std::string_view prefix) const {
+void Log2Histogram::append_csv_rows(std::string& out, std::string_view prefix, bool skip_empty) const {
   char row[160];
   for (int i = 0; i < slots; ++i) {
     const unsigned long long pos = counts_[0][i], neg = counts_[1][i];
+    if (skip_empty && pos + neg == 0) continue;
     int n = 0;
     if (i == zero_slot) {
       n = std::snprintf(row, sizeof row, "zero,,0,%llu,%llu,%llu\n", pos + neg, pos, neg);

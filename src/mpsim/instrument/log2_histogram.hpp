@@ -67,7 +67,8 @@ class Log2Histogram {
   //   ...                                      (reads back as exactly 2^k in a double)
   //   inf,,inf,...   nan,,nan,...
   static std::string_view csv_header() { return "bin,exponent,lower_edge,count,positive,negative"; }
-  void append_csv_rows(std::string& out, std::string_view prefix = {}) const;
+  // `skip_empty`: the bins with count 0 are left out (the counts still sum to total()).
+  void append_csv_rows(std::string& out, std::string_view prefix = {}, bool skip_empty = false) const;
   std::string to_csv() const;  // header line and rows, no prefix
 
  private:

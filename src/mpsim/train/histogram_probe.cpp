@@ -42,11 +42,11 @@ std::string HistogramProbe::csv_header(bool with_step) {
   return std::string(with_step ? "step," : "") + "layer,role," + std::string(Log2Histogram::csv_header());
 }
 
-void HistogramProbe::append_csv_rows(std::string& out, std::int64_t step) const {
+void HistogramProbe::append_csv_rows(std::string& out, std::int64_t step, bool skip_empty) const {
   for (const Entry& e : entries_) {
     std::string prefix = step >= 0 ? std::to_string(step) + "," : std::string();
     prefix += csv_field(e.layer) + "," + csv_field(e.role) + ",";
-    e.histogram.append_csv_rows(out, prefix);
+    e.histogram.append_csv_rows(out, prefix, skip_empty);
   }
 }
 

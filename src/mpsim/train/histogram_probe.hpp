@@ -35,9 +35,10 @@ class HistogramProbe final : public nn::TensorProbe {
 
   // layer,role,bin,exponent,lower_edge,count,positive,negative: Log2Histogram's rows (280 per
   // entry) behind the layer and role, entries in entries() order; `step` >= 0 adds a leading
-  // step column. Fields with a comma or a quote are quoted.
+  // step column. Fields with a comma or a quote are quoted. `skip_empty`: rows with count 0 are
+  // left out (a run directory's histograms.csv; the counts still sum to the values observed).
   static std::string csv_header(bool with_step = false);
-  void append_csv_rows(std::string& out, std::int64_t step = -1) const;
+  void append_csv_rows(std::string& out, std::int64_t step = -1, bool skip_empty = false) const;
   std::string to_csv() const;  // header and rows, no step column
 
  private:

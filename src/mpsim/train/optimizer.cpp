@@ -81,7 +81,8 @@ Optimizer::Optimizer(const OptimizerConfig& config, const PrecisionPolicy& polic
   }
 }
 
-void Optimizer::step(const Unscale& unscale, Context& ctx) {
+void Optimizer::step(const Unscale& unscale, Context& ctx, std::vector<UpdateStats>* lost_updates) {
+  if (lost_updates) lost_updates->clear();
   const detail::StepConstants constants = detail::step_constants(config_, steps_ + 1);
   const detail::UpdatePlan plan{.kind = config_.kind,
                                 .first_step = steps_ == 0,
@@ -99,7 +100,16 @@ void Optimizer::step(const Unscale& unscale, Context& ctx) {
                                        .exp_avg = span_of(s.exp_avg),
                                        .exp_avg_sq = span_of(s.exp_avg_sq),
                                        .compensation = span_of(s.compensation)};
-    detail::update_parameter(plan, constants, spans, unscale, ctx);
+    if (!lost_updates) {
+      detail::update_parameter(plan, constants, spans, unscale, ctx);
+      continue;
+    }
+    detail::UpdateCount count;
+    detail::update_parameter(plan, constants, spans, unscale, ctx, &count);
+    lost_updates->push_back({.parameter = p.name,
+                             .elements = p.value.size(),
+                             .nonzero_updates = count.nonzero_updates,
+                             .lost_updates = count.lost_updates});
   }
   ++steps_;
 }

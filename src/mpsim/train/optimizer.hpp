@@ -14,6 +14,7 @@
 #include "mpsim/nn/layer.hpp"
 #include "mpsim/train/loss_scaler.hpp"
 #include "mpsim/train/precision_policy.hpp"
+#include "mpsim/train/step_probes.hpp"
 
 namespace mpsim::train {
 
@@ -51,7 +52,9 @@ class Optimizer {
   void set_learning_rate(double rate) { config_.learning_rate = rate; }
   // One update of every parameter from its grad, each gradient element first unscaled in
   // float32 by `unscale` (LossScaler::unscale_factor()). Roundings are counted in ctx.
-  void step(const Unscale& unscale, Context& ctx);
+  // `lost_updates` non-null: replaced by one UpdateStats per parameter, in order (w + u == w
+  // counted where u is computed; null: no cost). The update itself is the same either way.
+  void step(const Unscale& unscale, Context& ctx, std::vector<UpdateStats>* lost_updates = nullptr);
   std::int64_t steps() const { return steps_; }
 
   // Everything step() reads besides the parameters, for checkpoints (bit-exact resume).

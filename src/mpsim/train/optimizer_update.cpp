@@ -67,9 +67,11 @@ struct NativeUpdate {
 //          u = -((lr/bc1) * (m / (sqrt(v)/sqrt(bc2) + eps)))
 //   AdamW: Adam without the L2 term, then u = u - (lr*wd)*w  (decoupled decay, same step)
 // Elements are processed in chunks, one operation over a chunk at a time.
+// `lost` non-null: the weights before update() are kept per chunk and compared after it, where
+// u is the update this step computed (the stored weight is w: the master copy or the working copy).
 template <class A, class U>
 void update_loop(const UpdatePlan& plan, const StepConstants& k, const ParameterSpans& p, const Unscale& unscale,
-                 const A& a, const U& update) {
+                 const A& a, const U& update, UpdateCount* lost) {
   auto broadcast = [&](double c, float* out) { std::fill(out, out + chunk, a.constant(c)); };
   float lr[chunk], momentum[chunk], wd[chunk], b1[chunk], one_minus_b1[chunk], b2[chunk], one_minus_b2[chunk];
   float step_size[chunk], bc2_sqrt[chunk], eps[chunk], decoupled[chunk];
@@ -132,7 +134,18 @@ void update_loop(const UpdatePlan& plan, const StepConstants& k, const Parameter
       a.binary(mul, c(decoupled), t1, t1);
       a.binary(sub, u, t1, u);
     }
+    if (!lost) {
+      update(w, u, part(p.compensation));
+      continue;
+    }
+    float before[chunk];
+    std::copy(w.begin(), w.end(), before);
     update(w, u, part(p.compensation));
+    for (std::size_t i = 0; i < len; ++i) {
+      if (u[i] == 0.0f) continue;
+      ++lost->nonzero_updates;
+      lost->lost_updates += w[i] == before[i];
+    }
   }
 }
 
@@ -159,7 +172,7 @@ bool native_float_is_exact(const UpdatePlan& plan) {
 }
 
 void update_parameter(const UpdatePlan& plan, const StepConstants& c, const ParameterSpans& p, const Unscale& unscale,
-                      Context& ctx) {
+                      Context& ctx, UpdateCount* lost) {
   const Format& s = *plan.state;
   const Format& w = *plan.parameters;
   Env update_env = plan.env;
@@ -173,11 +186,11 @@ void update_parameter(const UpdatePlan& plan, const StepConstants& c, const Para
 
   auto with_update = [&](const auto& arithmetic) {
     if (native_update) {
-      update_loop(plan, c, p, unscale, arithmetic, NativeUpdate{{canonical}});
+      update_loop(plan, c, p, unscale, arithmetic, NativeUpdate{{canonical}}, lost);
     } else if (fast) {
-      update_loop(plan, c, p, unscale, arithmetic, RoundedUpdate<FastArithmetic>{w, s, update_env, ctx, plan.update});
+      update_loop(plan, c, p, unscale, arithmetic, RoundedUpdate<FastArithmetic>{w, s, update_env, ctx, plan.update}, lost);
     } else {
-      update_loop(plan, c, p, unscale, arithmetic, RoundedUpdate<CoreArithmetic>{w, s, update_env, ctx, plan.update});
+      update_loop(plan, c, p, unscale, arithmetic, RoundedUpdate<CoreArithmetic>{w, s, update_env, ctx, plan.update}, lost);
     }
   };
   if (native_state) {

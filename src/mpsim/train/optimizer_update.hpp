@@ -50,9 +50,16 @@ struct UpdatePlan {
 // produced on that path.
 bool native_float_is_exact(const UpdatePlan& plan);
 
+// Lost updates of one parameter (step_probes.hpp's UpdateStats): elements whose update u was
+// nonzero, and those of them whose stored weight did not change (w + u == w as values).
+struct UpdateCount {
+  std::uint64_t nonzero_updates = 0, lost_updates = 0;
+};
+
 // Updates p element by element, in flat order; stochastic updates draw ctx.stochastic once per
-// element in that order. Core-path roundings are counted in ctx.
+// element in that order. Core-path roundings are counted in ctx. `lost` non-null: adds the
+// update's lost-update counts to it (null: not one instruction more per element).
 void update_parameter(const UpdatePlan& plan, const StepConstants& c, const ParameterSpans& p, const Unscale& unscale,
-                      Context& ctx);
+                      Context& ctx, UpdateCount* lost = nullptr);
 
 }  // namespace mpsim::train::detail

@@ -7,11 +7,13 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "mpsim/data/atomic_file.hpp"
 #include "mpsim/train/checkpoint.hpp"
+#include "mpsim/train/probe_log.hpp"
 
 namespace mpsim::train {
 namespace {
@@ -125,6 +127,23 @@ std::vector<std::string> read_epoch_lines(const fs::path& file, std::int64_t epo
   return lines;
 }
 
+// The probe files of a run that probes (config.probe_every > 0), each present when its probe is on.
+struct ProbeLogs {
+  std::optional<ProbeLog> histograms, shadow, updates;
+
+  ProbeLogs(const fs::path& dir, const TrainingConfig& c) {
+    if (c.probe_every <= 0) return;
+    histograms.emplace(dir / "histograms.csv", HistogramProbe::csv_header(true));
+    if (c.probe_shadow) shadow.emplace(dir / "shadow.csv", std::string(shadow_csv_header()));
+    if (c.probe_lost_updates) updates.emplace(dir / "updates.csv", std::string(updates_csv_header()));
+  }
+  template <class F>
+  void each(F f) {
+    for (std::optional<ProbeLog>* log : {&histograms, &shadow, &updates})
+      if (*log) f(**log);
+  }
+};
+
 struct RunState {
   fs::path dir;
   std::string config_json;
@@ -132,6 +151,7 @@ struct RunState {
   std::vector<std::string> epoch_lines;
   EpochRecord last_epoch;
   bool has_last_epoch = false;
+  ProbeLogs probes;
 };
 
 void write_logs(const RunState& s) {
@@ -168,11 +188,21 @@ RunSummary run_loop(Trainer& t, const data::TrainTest& sets, RunState& s, const 
   const std::int64_t every = t.config().checkpoint_every;
   auto checkpoint = [&] {
     write_logs(s);
+    s.probes.each([](ProbeLog& log) { log.flush(); });
     save_checkpoint(s.dir / "checkpoint.bin", {s.config_json, t.snapshot()});
   };
   auto epoch_started = std::chrono::steady_clock::now();
+  const std::int64_t probe_every = t.config().probe_every;
+  StepProbes probes;
+  probes.options = {.histograms = true, .shadow = t.config().probe_shadow, .updates = t.config().probe_lost_updates};
   while (!t.finished()) {
-    const StepRecord r = t.step();
+    const bool probed = probe_every > 0 && t.next_step() % probe_every == 0;
+    const StepRecord r = t.step(probed ? &probes : nullptr);
+    if (probed) {
+      probes.histograms.append_csv_rows(s.probes.histograms->pending(), r.step, /*skip_empty=*/true);
+      if (s.probes.shadow) append_shadow_csv_rows(s.probes.shadow->pending(), r.step, probes.shadow);
+      if (s.probes.updates) append_updates_csv_rows(s.probes.updates->pending(), r.step, probes.updates);
+    }
     s.steps.push_back({r.step, r.epoch, r.loss, r.skipped, r.events, step_line(r)});
     if (hooks.after_step) hooks.after_step(r, t);
     const bool epoch_end = t.next_step() % per_epoch == 0;
@@ -234,8 +264,9 @@ RunSummary start_run(const TrainingConfig& config, const data::TrainTest& sets, 
   if (fs::exists(dir / "config.json")) {
     throw std::runtime_error(dir.string() + ": already holds a run (config.json); continue it with --resume or pick another --out");
   }
-  RunState s{dir, to_json(config), {}, {}, {}, false};
+  RunState s{dir, to_json(config), {}, {}, {}, false, ProbeLogs(dir, config)};
   data::write_file_atomically(dir / "policy.json", to_json(t.policy()));
+  s.probes.each([](ProbeLog& log) { log.create(); });
   data::write_file_atomically(dir / "config.json", s.config_json);
   return run_loop(t, sets, s, hooks);
 }
@@ -249,8 +280,9 @@ RunSummary resume_run(const fs::path& dir, const data::TrainTest& sets, int thre
   config.threads = threads;
   Trainer t(config, sets.train);
   t.restore(c.snapshot);
-  RunState s{dir, c.config_json, {}, {}, {}, false};
+  RunState s{dir, c.config_json, {}, {}, {}, false, ProbeLogs(dir, config)};
   s.steps = read_step_rows(dir / "steps.csv", c.snapshot.next_step);
+  s.probes.each([&](ProbeLog& log) { log.resume(c.snapshot.next_step); });
   s.epoch_lines = read_epoch_lines(dir / "epochs.csv", c.snapshot.next_step / t.steps_per_epoch());
   return run_loop(t, sets, s, hooks);
 }

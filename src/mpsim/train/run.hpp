@@ -6,8 +6,13 @@
 //   epochs.csv      one row per epoch: mean train loss, test loss and accuracy, skipped steps, seconds
 //   checkpoint.bin  every checkpoint_every steps, at each epoch end and at the end (checkpoint.hpp)
 //   summary.json    at the end: final train loss, test accuracy, totals
+//   histograms.csv  with probe_every > 0: every probed step's histograms (step_probes.hpp)
+//   shadow.csv      and with probe_shadow: what each probed step lost against its binary32 shadow
+//   updates.csv     and with probe_lost_updates: each probed step's lost weight updates
 // steps.csv and epochs.csv are rewritten whole before each checkpoint, so after a kill at any
 // moment they hold at least the rows of the last checkpoint; resume drops the rows after it.
+// The probe files get their rows since the last checkpoint appended (probe_log.hpp) before each
+// checkpoint in the same way; only those rows are held in memory.
 #pragma once
 
 #include <filesystem>

@@ -107,28 +107,58 @@ Tensor Trainer::input_tensor(const data::Batch& batch) const {
   return x;
 }
 
-StepRecord Trainer::step() {
+detail::ShadowModel& Trainer::shadow_model() {
+  if (!shadow_) shadow_ = std::make_unique<detail::ShadowModel>(build_model(config_, precision_policy("fp32"), train_set_));
+  return *shadow_;
+}
+
+StepRecord Trainer::step(StepProbes* probes) {
   if (finished()) throw std::logic_error("Trainer::step: the run has finished");
   StepRecord record;
   record.step = next_step_;
   record.epoch = next_step_ / steps_per_epoch_;
   const data::Batch& batch = batch_for(next_step_);
+  const Tensor x = input_tensor(batch);
+
+  // Probes: the binary32 shadow runs first, on its own model and context, so the real step
+  // below is the step without probes; the real step's tensors are then shown to the histograms
+  // and compared against the shadow's.
+  std::optional<detail::ShadowComparison> comparison;
+  std::optional<detail::ProbeFanOut> fan_out, with_observer;
+  if (probes) {
+    probes->clear();
+    if (probes->options.shadow) {
+      comparison.emplace();
+      comparison->record();
+      shadow_model().run(model_.parameters(), x, batch.labels, config_.threads, *comparison);
+      comparison->compare();
+    }
+    if (probes->options.histograms || comparison) {
+      fan_out.emplace(probes->options.histograms ? &probes->histograms : nullptr, comparison ? &*comparison : nullptr);
+    }
+    if (probes->observer) with_observer.emplace(probes->observer, fan_out ? &*fan_out : nullptr);
+  }
 
   context_.counters = config_.count ? &record.events : nullptr;
   nn::Pass pass{policy_.layers, context_, MatmulOptions{.threads = config_.threads, .count = config_.count},
                 fp8_.get()};
-  const Tensor logits = model_.forward(input_tensor(batch), pass);
+  if (fan_out) pass.probe = &*fan_out;
+  if (with_observer) pass.probe = &*with_observer;
+  const Tensor logits = model_.forward(x, pass);
   record.loss = loss_.forward(logits, batch.labels, pass);
   // PyTorch: scaler.scale(loss) multiplies the binary32 loss by the binary32 scale tensor.
   record.scale = scaler_.scale();
   const Unscale unscale = scaler_.unscale_factor();  // from the scale this step used
   model_.backward(loss_.backward(scaler_.scale_float32(), pass), pass);
+  if (comparison) probes->shadow = comparison->take_stats();
 
   const std::vector<nn::Parameter*> parameters = model_.parameters();
   record.found_inf = any_non_finite(parameters, unscale);
   const StepDecision decision = scaler_.update(record.found_inf);
   record.skipped = decision.skipped;
-  if (!decision.skipped) optimizer_->step(unscale, context_);
+  if (!decision.skipped) {
+    optimizer_->step(unscale, context_, probes && probes->options.updates ? &probes->updates : nullptr);
+  }
   context_.counters = nullptr;
   ++next_step_;
   return record;

@@ -22,6 +22,7 @@
 #include "mpsim/train/loss_scaler.hpp"
 #include "mpsim/train/optimizer.hpp"
 #include "mpsim/train/precision_policy.hpp"
+#include "mpsim/train/step_probes.hpp"
 #include "mpsim/train/training_config.hpp"
 
 namespace mpsim::train {
@@ -59,8 +60,10 @@ class Trainer {
   bool finished() const { return next_step_ >= total_steps(); }
   const LossScaler& scaler() const { return scaler_; }
 
-  // Runs step next_step() and returns its record.
-  StepRecord step();
+  // Runs step next_step() and returns its record. `probes` non-null: cleared, then filled with
+  // what its options ask for (step_probes.hpp); the step itself is bit-identical either way.
+  // Null: exactly the step without probes, at no cost.
+  StepRecord step(StepProbes* probes = nullptr);
   Evaluation evaluate(const data::Dataset& set);
 
   std::vector<nn::Parameter*> parameters() { return model_.parameters(); }
@@ -82,6 +85,7 @@ class Trainer {
 
  private:
   const data::Batch& batch_for(std::int64_t step);
+  detail::ShadowModel& shadow_model();
   Tensor input_tensor(const data::Batch& batch) const;
 
   TrainingConfig config_;
@@ -99,6 +103,7 @@ class Trainer {
   std::optional<data::EpochBatches> epoch_batches_;
   std::int64_t batches_epoch_ = -1;
   data::Batch batch_;
+  std::unique_ptr<detail::ShadowModel> shadow_;  // built at the first step with a shadow probe
 };
 
 // The loss-scaler config of a run: the preset (config.scaler, else the policy's), with

@@ -35,7 +35,10 @@ json as_json(const TrainingConfig& c) {
               {"seed", c.seed},
               {"threads", c.threads},
               {"count", c.count},
-              {"checkpoint_every", c.checkpoint_every}};
+              {"checkpoint_every", c.checkpoint_every},
+              {"probe_every", c.probe_every},
+              {"probe_shadow", c.probe_shadow},
+              {"probe_lost_updates", c.probe_lost_updates}};
 }
 
 // Reads key `k` of object `j` into `out`, naming the key when the type is wrong.
@@ -69,6 +72,9 @@ std::string TrainingConfig::problem() const {
   if (batch < 1 || batch > 1 << 20) return "batch must lie in [1, 1048576]";
   if (threads < 1 || threads > 256) return "threads must lie in [1, 256]";
   if (checkpoint_every < 0) return "checkpoint_every must not be negative";
+  if (probe_every < 0) return "probe_every must not be negative";
+  if ((probe_shadow || probe_lost_updates) && probe_every == 0)
+    return "probe_shadow and probe_lost_updates need probe_every > 0 (--probe-every N)";
   if (!(scale >= 0) || !std::isfinite(scale)) return "scale must be a finite number >= 0";
   return validate(optimizer);
 }
@@ -86,7 +92,8 @@ TrainingConfig training_config_from_json(std::string_view text) {
   const std::string where = "config.json: ";
   reject_unknown(j,
                  {"model", "hidden", "data", "train_limit", "test_limit", "policy", "scaler", "scale", "optimizer",
-                  "epochs", "batch", "seed", "threads", "count", "checkpoint_every"},
+                  "epochs", "batch", "seed", "threads", "count", "checkpoint_every", "probe_every", "probe_shadow",
+                  "probe_lost_updates"},
                  where);
   TrainingConfig c;
   read(j, "model", c.model, where);
@@ -103,6 +110,9 @@ TrainingConfig training_config_from_json(std::string_view text) {
   read(j, "threads", c.threads, where);
   read(j, "count", c.count, where);
   read(j, "checkpoint_every", c.checkpoint_every, where);
+  read(j, "probe_every", c.probe_every, where);
+  read(j, "probe_shadow", c.probe_shadow, where);
+  read(j, "probe_lost_updates", c.probe_lost_updates, where);
   if (const auto it = j.find("optimizer"); it != j.end()) {
     const std::string w = where + "optimizer.";
     if (!it->is_object()) throw std::runtime_error(where + "optimizer: not an object");
@@ -130,6 +140,9 @@ bool same_results(const TrainingConfig& a, const TrainingConfig& b) {
   x.threads = y.threads = 1;
   x.count = y.count = true;
   x.checkpoint_every = y.checkpoint_every = 0;
+  x.probe_every = y.probe_every = 0;
+  x.probe_shadow = y.probe_shadow = false;
+  x.probe_lost_updates = y.probe_lost_updates = false;
   return to_json(x) == to_json(y);
 }
 

@@ -25,10 +25,13 @@ struct TrainingConfig {
   int epochs = 1;
   std::size_t batch = 128;
   std::uint64_t seed = 0;
-  // Settings that never change a result bit:
+  // Settings that never change a result bit (probes add files, never change a step):
   int threads = 1;
   bool count = true;                            // count rounding events (per-step CSV columns)
   std::int64_t checkpoint_every = 0;            // steps between checkpoints; 0: at each epoch end only
+  std::int64_t probe_every = 0;                 // > 0: steps with step % probe_every == 0 are probed
+  bool probe_shadow = false;                    //   with a binary32 shadow (shadow.csv)
+  bool probe_lost_updates = false;              //   with lost-update counts (updates.csv)
 
   // Empty when usable, else what is wrong (unknown model, epochs < 1, batch 0, ...).
   std::string problem() const;
@@ -38,7 +41,7 @@ struct TrainingConfig {
 // with std::runtime_error naming the key.
 std::string to_json(const TrainingConfig& config);
 TrainingConfig training_config_from_json(std::string_view json);
-// True when a and b give the same bits (threads, count and checkpoint period may differ).
+// True when a and b give the same bits (threads, count, checkpoint period and probes may differ).
 bool same_results(const TrainingConfig& a, const TrainingConfig& b);
 
 }  // namespace mpsim::train
