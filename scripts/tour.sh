@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The README's main command: installs dependencies, builds, and shows the CLI on a few
-# numbers a mixed-precision user meets (the flagship experiment replaces this later).
+# A tour of the mpsim command line on a few numbers a mixed-precision user meets: installs
+# dependencies, builds, then formats, explain, testfloat, dot, scaler and a short train run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh mpsim_cli

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The mpsim command line: one subcommand per cmd_*.{hpp,cpp} (formats, explain, testfloat, dot,
-// scaler, bench, validate, train). Exit status: 0 success, 1 a failure the command describes (malformed
+// scaler, bench, validate, train, run, sweep). Exit status: 0 success, 1 a failure the command describes (malformed
 // testfloat/dot input, a scaler raising at its minimum, a failing benchmark binary), 2 usage error
 // (unknown name, bad VALUE, missing argument), 3 `validate` without a GPU.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "cmd_dot.hpp"
 #include "cmd_explain.hpp"
 #include "cmd_formats.hpp"
+#include "cmd_run.hpp"
 #include "cmd_scaler.hpp"
 #include "cmd_testfloat.hpp"
 #include "cmd_train.hpp"
@@ -47,6 +49,8 @@ int main(int argc, char** argv) {
   BenchOptions bench;
   ScalerOptions scaler;
   TrainOptions train;
+  RunOptions run;
+  SweepOptions sweep;
   CLI::App* formats_cmd = add_formats_command(app, formats);
   CLI::App* explain_cmd = add_explain_command(app, explain);
   CLI::App* testfloat_cmd = add_testfloat_command(app, testfloat);
@@ -55,6 +59,8 @@ int main(int argc, char** argv) {
   CLI::App* bench_cmd = add_bench_command(app, bench);
   CLI::App* scaler_cmd = add_scaler_command(app, scaler);
   CLI::App* train_cmd = add_train_command(app, train);
+  CLI::App* run_cmd = add_run_command(app, run);
+  CLI::App* sweep_cmd = add_sweep_command(app, sweep);
 
   std::vector<std::string> args(argv, argv + argc);
   std::string accepted;
@@ -82,6 +88,12 @@ int main(int argc, char** argv) {
     if (bench_cmd->parsed()) return run_bench_command(bench, std::cout, std::cerr);
     if (scaler_cmd->parsed()) return run_scaler_command(scaler, std::cout, std::cerr);
     if (train_cmd->parsed()) return run_train_command(train, std::cout, std::cerr);
+    if (run_cmd->parsed()) return run_run_command(run, std::cout, std::cerr);
+    if (sweep_cmd->parsed()) {
+      std::error_code ec;
+      const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+      return run_sweep_command(sweep, ec ? args[0] : self.string(), std::cout, std::cerr);
+    }
   } catch (const CLI::Error& e) {
     return report(app, e);
   }
