@@ -101,12 +101,15 @@ CLI::App* add_validate_command(CLI::App& app, ValidateOptions& options) {
   cmd->add_option("--max-mismatches", options.max_mismatches, "Mismatches kept per suite, with their bits (0..64)")
       ->check(CLI::Range(0, mpsim::cuda::max_records));
   cmd->add_flag("--list", options.list, "List the suites and exit");
+  add_validate_train_step_command(*cmd, options.train_step);
   cmd->footer("Exit status: 0 every case matched, 1 mismatches found, 2 usage error, 3 no usable CUDA device\n"
-              "or a build without CUDA. docs/validation.md describes the suites and the results.");
+              "or a build without CUDA. 'mpsim validate train_step --help': one training step instead.\n"
+              "docs/validation.md describes the suites and the results.");
   return cmd;
 }
 
 int run_validate_command(const ValidateOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.train_step.requested) return run_validate_train_step_command(options.train_step, out, err);
   const auto all = mpsim::cuda::validation_suites();
   if (!mpsim::cuda::built_with_cuda()) {
     err << "mpsim validate: this mpsim was built without CUDA (configure with nvcc available, "

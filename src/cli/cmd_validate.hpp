@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `mpsim validate [--suite NAME...] [--json FILE] [--max-mismatches N] [--list]`: runs the
 // emulator next to the native CUDA instructions on the GPU and reports the mismatches.
+// `mpsim validate train_step ...`: one training step instead (cmd_validate_train_step.hpp).
 // Exit status: 0 every case matched, 1 mismatches found, 2 usage error, 3 no usable GPU
 // (or a build without CUDA).
 #pragma once
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "cmd_validate_train_step.hpp"
 
 namespace mpsim::cli {
 
@@ -21,6 +24,7 @@ struct ValidateOptions {
   std::string json;                 // write the report as JSON to this file as well
   int max_mismatches = 8;           // mismatch records kept per suite (0..64)
   bool list = false;                // print the suite table and exit
+  TrainStepValidateOptions train_step;  // `mpsim validate train_step ...`
 };
 
 CLI::App* add_validate_command(CLI::App& app, ValidateOptions& options);

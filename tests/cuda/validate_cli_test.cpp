@@ -54,3 +54,32 @@ TEST_CASE("validate rejects an unknown suite and a bad mismatch limit with exit 
   CHECK(run_mpsim({"validate", "--max-mismatches", "65"}).exit_code == 2);
   CHECK(run_mpsim({"validate", "--max-mismatches", "-1"}).exit_code == 2);
 }
+
+TEST_CASE("validate train_step exports the step, then compares on the GPU or exits 3 without one", "[cuda][cli]") {
+  const std::string dir = "test_cuda_validate_cli_step";
+  std::remove((dir + "/manifest.json").c_str());
+  const ProcessResult r = run_mpsim({"validate", "train_step", "--batch", "3", "--export", dir});
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  std::ifstream manifest_file(dir + "/manifest.json");
+  REQUIRE(manifest_file);
+  const nlohmann::json manifest = nlohmann::json::parse(manifest_file);
+  CHECK(manifest["batch"] == 3);
+  CHECK(manifest["emulated"].size() == 23);
+  CHECK(manifest["parameters"].size() == 8);
+  std::ifstream x(dir + "/x.f32", std::ios::binary | std::ios::ate);
+  CHECK(x.tellg() == 3 * 784 * 4);
+  std::string why;
+  if (!mpsim::cuda::find_device(why)) {
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.err, "mpsim validate train_step: "));
+    return;
+  }
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "23 tensors"));
+  CHECK(contains(r.out, " 0 mismatches"));
+}
+
+TEST_CASE("validate train_step rejects an unknown products model with exit status 2", "[cuda][cli]") {
+  const ProcessResult r = run_mpsim({"validate", "train_step", "--products", "sm80"});
+  CHECK(r.exit_code == 2);
+}
