@@ -15,6 +15,11 @@ packages=(
   libtomlplusplus-dev              # TOML precision-policy files (train/)
   zlib1g-dev                       # zlib: reading gzip IDX files (data/)
   dataset-fashion-mnist            # Fashion-MNIST in /usr/share/datasets/fashion-mnist (FACTS.md 9)
+  gnuplot-nox                      # the experiments' plots (PNG and SVG)
+  jupyter-nbconvert                # executes the notebooks (tests, scripts/run_notebooks.sh)
+  python3-ipykernel                # the notebooks' python3 kernel (/usr/bin/python3)
+  python3-matplotlib               # the notebooks' plots
+  python3-pandas                   # the notebooks read the experiments' CSV files
 )
 
 missing=()
