@@ -4,13 +4,13 @@
 
 #include <unistd.h>
 
-#include <toml++/toml.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "common/config.hpp"
 #include "mpsim/data/atomic_file.hpp"
 #include "mpsim/data/error.hpp"
 #include "mpsim/data/named_sets.hpp"
@@ -91,20 +91,8 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_{}, drawn_{};
 };
 
-// TOML tables become the same JSON object config.json holds.
-std::string toml_as_json(const std::string& path) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream message;
-    message << path << ": not TOML: " << e.description() << " (line " << e.source().begin.line << ")";
-    throw std::runtime_error(message.str());
-  }
-  std::ostringstream json;
-  json << toml::json_formatter{table};
-  return json.str();
-}
+// TOML tables become the same JSON object config.json holds (the experiments' reader).
+std::string toml_as_json(const std::string& path) { return experiments::read_toml_as_json(path).dump(); }
 
 }  // namespace
 

@@ -10,7 +10,25 @@
 
 namespace mpsim::data {
 
-// Writes `contents` to `path` atomically. Throws std::runtime_error naming the path and the
+// A file written in pieces and then put in place atomically: write() appends to PATH.tmp-PID,
+// commit() flushes it (fsync) and renames it over PATH. Destroyed without commit() (an error, an
+// exception), it removes the temporary file and PATH is untouched. Errors throw
+// std::runtime_error naming PATH and the system's reason.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(std::filesystem::path path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  void write(std::string_view bytes);
+  void commit();
+
+ private:
+  std::filesystem::path path_, temporary_;
+  int fd_ = -1;
+};
+
+// Writes `contents` to `path` atomically (an AtomicFileWriter with one write). Throws std::runtime_error naming the path and the
 // system's reason when the directory is missing or unwritable or the disk is full.
 void write_file_atomically(const std::filesystem::path& path, std::string_view contents);
 

@@ -2,21 +2,9 @@
 // HistogramProbe (histogram_probe.hpp).
 #include "mpsim/train/histogram_probe.hpp"
 
+#include "mpsim/instrument/csv_field.hpp"
+
 namespace mpsim::train {
-namespace {
-
-// A CSV field: as is, or in double quotes (quotes doubled) when it holds a comma, quote or newline.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
-
-}  // namespace
 
 void HistogramProbe::observe(std::string_view layer, std::string_view role, const Tensor& t) {
   auto key = std::make_pair(std::string(layer), std::string(role));

@@ -2,9 +2,6 @@
 // ProbeLog (probe_log.hpp): atomic replacement by a block copy of the committed bytes.
 #include "mpsim/train/probe_log.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -20,22 +17,6 @@ namespace {
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int error = 0) {
   throw std::runtime_error(path.string() + ": " + what + (error ? std::string(": ") + std::strerror(error) : ""));
-}
-
-void write_all(int fd, const char* data, std::size_t size, const std::filesystem::path& path,
-               const std::filesystem::path& temporary) {
-  std::size_t written = 0;
-  while (written < size) {
-    const ssize_t n = ::write(fd, data + written, size - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      fail(path, "cannot write", error);
-    }
-    written += static_cast<std::size_t>(n);
-  }
 }
 
 }  // namespace
@@ -70,33 +51,18 @@ void ProbeLog::resume(std::int64_t end_step) {
 
 void ProbeLog::flush() {
   if (pending_.empty() && std::filesystem::file_size(path_) == committed_) return;
-  const std::filesystem::path temporary = path_.string() + ".tmp-" + std::to_string(::getpid());
   std::ifstream in(path_, std::ios::binary);
   if (!in) fail(path_, "cannot open", errno);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail(path_, "cannot create the temporary file", errno);
+  data::AtomicFileWriter out(path_);
   std::vector<char> block(1 << 20);
   for (std::uintmax_t left = committed_; left > 0;) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uintmax_t>(left, block.size()));
-    if (!in.read(block.data(), static_cast<std::streamsize>(n))) {
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      fail(path_, "shorter than its committed rows");
-    }
-    write_all(fd, block.data(), n, path_, temporary);
+    if (!in.read(block.data(), static_cast<std::streamsize>(n))) fail(path_, "shorter than its committed rows");
+    out.write({block.data(), n});
     left -= n;
   }
-  write_all(fd, pending_.data(), pending_.size(), path_, temporary);
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    fail(path_, "cannot flush", error);
-  }
-  if (::rename(temporary.c_str(), path_.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    fail(path_, "cannot rename the temporary file into place", error);
-  }
+  out.write(pending_);
+  out.commit();
   committed_ += pending_.size();
   pending_.clear();
 }

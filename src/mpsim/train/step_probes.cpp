@@ -7,21 +7,12 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "mpsim/instrument/csv_field.hpp"
+
 namespace mpsim::train {
 namespace {
 
 constexpr std::uint8_t nonzero_bit = 1, finite_bit = 2;
-
-// A CSV field: as is, or in double quotes (quotes doubled) when it holds a comma, quote or newline.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
 
 std::string counts(std::initializer_list<std::uint64_t> values) {
   std::string out;
