@@ -14,6 +14,9 @@ std::span<const Experiment> experiments() {
       gradient_histogram(),
       loss_scale_sweep(),
       dynamic_scaling(),
+      update_swamping(),
+      format_shootout(),
+      memory_and_speed(),
   };
   return all;
 }
