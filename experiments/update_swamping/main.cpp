@@ -202,15 +202,17 @@ void synthetic(const Config& config, Output& out) {
   csv << "format,ratio_log2,weights,nonzero_updates,lost_updates,lost_fraction\n";
   for (std::size_t i = 0; i < lost.size(); ++i) {
     csv << formats[i / grid.size()].name << "," << grid[i % grid.size()] << "," << weights << "," << lost[i].nonzero
-        << "," << lost[i].lost << ","
-        << (lost[i].nonzero ? static_cast<double>(lost[i].lost) / static_cast<double>(lost[i].nonzero) : 0.0) << "\n";
+        << "," << lost[i].lost << ",";
+    // Empty where u itself rounds to 0 in the format: there is no update to lose.
+    if (lost[i].nonzero) csv << static_cast<double>(lost[i].lost) / static_cast<double>(lost[i].nonzero);
+    csv << "\n";
   }
   out.write("lost_fraction.csv", csv.str());
   const double r_max = grid.back();
   std::ostringstream p;
   p << "set title 'Updates lost to round-to-nearest: round(w + u) == w, w uniform in [1, 2)" << (binades > 1 ? " x 2^e" : "")
     << "'\nset xlabel 'log_2 |w / u|'\nset ylabel '% of updates lost'\nset yrange [-2:102]\nset xrange [0:" << r_max
-    << "]\nset xtics 2\nset grid\nset key bottom right\nset datafile separator ','\n";
+    << "]\nset xtics 2\nset grid\nset key at graph 0.97, graph 0.3 right box opaque\nset datafile separator ','\n";
   p << threshold_lines(formats, r_max, 0.55);
   p << "plot ";
   for (std::size_t k = 0; k < formats.size(); ++k) {
