@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -28,6 +29,20 @@ constexpr int usage_error = 2;
 
 // A JSON scalar as a CSV field (strings bare, numbers as JSON writes them: shortest round trip).
 std::string scalar_text(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// The summary's scalars by dotted path: nested objects become "mlp.best_scale_log2" (JSON
+// pointers of flatten(), "/" read as "."), so experiments keep their summaries structured.
+std::map<std::string, nlohmann::json> summary_columns(const nlohmann::json& summary) {
+  std::map<std::string, nlohmann::json> columns;
+  const nlohmann::json flat = summary.flatten();  // named: items() of a temporary would dangle
+  for (const auto& [pointer, value] : flat.items()) {
+    if (value.is_null() || pointer.empty()) continue;
+    std::string key = pointer.substr(1);
+    std::replace(key.begin(), key.end(), '/', '.');
+    columns[key] = value;
+  }
+  return columns;
+}
 
 }  // namespace
 
@@ -152,16 +167,14 @@ int run_sweep(const Experiment& experiment, const SweepRequest& request, std::os
     running.erase(it);
   }
 
-  // sweep.csv: one row per case, the grid's keys then the summary's scalar numbers.
-  std::vector<nlohmann::json> summaries(cases.size());
+  // sweep.csv: one row per case, the grid's keys then the summary's scalars (nested keys dotted).
+  std::vector<std::map<std::string, nlohmann::json>> summaries(cases.size());
   std::set<std::string> columns;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     if (status[i] != 0) continue;
     try {
-      summaries[i] = nlohmann::json::parse(data::read_whole_file(dir / case_name(i) / "summary.json"));
-      for (const auto& [k, v] : summaries[i].items()) {
-        if (v.is_primitive() && !v.is_null()) columns.insert(k);
-      }
+      summaries[i] = summary_columns(nlohmann::json::parse(data::read_whole_file(dir / case_name(i) / "summary.json")));
+      for (const auto& [k, v] : summaries[i]) columns.insert(k);
     } catch (const std::exception&) {
       status[i] = failure;
     }
@@ -181,9 +194,9 @@ int run_sweep(const Experiment& experiment, const SweepRequest& request, std::os
       csv += csv_field(scalar_text(nlohmann::json::parse(assignment.substr(key.size() + 1))));
     }
     for (const std::string& c : columns) {
-      const auto it = summaries[i].is_object() ? summaries[i].find(c) : summaries[i].end();
+      const auto it = summaries[i].find(c);
       csv += ',';
-      if (summaries[i].is_object() && it != summaries[i].end()) csv += csv_field(scalar_text(*it));
+      if (it != summaries[i].end()) csv += csv_field(scalar_text(it->second));
     }
     csv += "\n";
   }

@@ -61,7 +61,6 @@ void run(const Config& config, Output& out) {
     s["overflow_steps"] = overflows;
     s["final_scale_log2"] = std::log2(t.steps.back().scale);
     s["test_accuracy"] = t.test.accuracy();
-    out.summary()[scalers[i] + "_skipped"] = skipped;
     std::ostringstream line;
     line.precision(4);
     line << scalers[i] << ": 2^" << std::log2(t.steps.front().scale) << " -> 2^" << std::log2(t.steps.back().scale)

@@ -224,7 +224,6 @@ void run(const Config& config, Output& out) {
     s["operations"] = r.events.operations;
     s["seconds"] = r.trained.seconds;
     s["diverged_at_step"] = r.diverged_at;
-    out.summary()[policies[i] + "_test_accuracy"] = r.trained.test.accuracy();
     std::ostringstream line;
     line.precision(4);
     line << policies[i] << ": test accuracy " << r.trained.test.accuracy();

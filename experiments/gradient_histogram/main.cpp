@@ -196,9 +196,6 @@ void run(const Config& config, Output& out) {
     s["test_accuracy"] = trained.test.accuracy();
     s["probed_steps"] = probed_steps;
     s["seconds"] = trained.seconds;
-    out.summary()[model + "_lost_fraction_unscaled"] = lost_share;
-    out.summary()[model + "_lost_fraction_best_scale"] = best_lost;
-    out.summary()[model + "_best_scale_log2"] = best;
     const double subnormal_share =
         unscaled.nonzero ? static_cast<double>(unscaled.subnormal) / static_cast<double>(unscaled.nonzero) : 0.0;
     s["subnormal_fraction_unscaled"] = subnormal_share;

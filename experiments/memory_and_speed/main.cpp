@@ -243,7 +243,6 @@ void run(const Config& config, Output& out) {
     s["cpu_seconds_per_step"] = m.cpu_per_step;
     s["cpu_ratio_vs_reference"] = m.cpu_per_step / ref.cpu_per_step;
     s["timed_nonfinite_losses"] = m.nonfinite_losses;
-    out.summary()[policies[i] + "_total_bytes"] = m.total_bytes;
     std::ostringstream line;
     line.precision(3);
     line << policies[i] << ": " << mib(m.total_bytes) << " (x" << ratio << " of " << policies[reference]

@@ -386,8 +386,6 @@ void training(const Config& config, const std::vector<train::TrainingConfig>& co
     s["lost_fraction"] = fraction;
     s["test_accuracy"] = r.accuracy;
     s["seconds"] = r.seconds;
-    out.summary()[policies[i] + "_lost_fraction"] = fraction;
-    out.summary()[policies[i] + "_test_accuracy"] = r.accuracy;
     std::ostringstream line;
     line.precision(3);
     line << policies[i] << ": " << 100.0 * fraction << "% of nonzero updates lost, test accuracy " << r.accuracy;

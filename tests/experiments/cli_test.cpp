@@ -72,8 +72,9 @@ TEST_CASE("mpsim sweep runs the product of the grid and tabulates each case's su
     CHECK(row.at("status") == "0");
     cases.insert({row.at("seed"), row.at("max_scale_log2")});
     const auto summary = mpsim::test::read_json(dir / "sweep" / row.at("case") / "summary.json");
-    CHECK(row.at("mlp_best_scale_log2") == std::to_string(summary["mlp_best_scale_log2"].get<int>()));
-    CHECK(summary["mlp_best_scale_log2"].get<int>() <= std::stoi(row.at("max_scale_log2")));
+    CHECK(row.at("mlp.best_scale_log2") == std::to_string(summary["mlp"]["best_scale_log2"].get<int>()));
+    CHECK(row.at("mlp.values") == std::to_string(summary["mlp"]["values"].get<std::int64_t>()));
+    CHECK(summary["mlp"]["best_scale_log2"].get<int>() <= std::stoi(row.at("max_scale_log2")));
     const auto config = mpsim::test::read_json(dir / "sweep" / row.at("case") / "config.json");
     CHECK(std::to_string(config["seed"].get<int>()) == row.at("seed"));
   }
